@@ -1,0 +1,174 @@
+package io.sgemu.control.cli;
+
+import io.sgemu.control.aws.LoadedWorld;
+import io.sgemu.control.changes.Change;
+import io.sgemu.control.changes.ChangeLog;
+import io.sgemu.control.changes.ChangeLogException;
+import io.sgemu.control.reference.EvaluatorSettings;
+import io.sgemu.control.replay.Replayer;
+import io.sgemu.control.replay.Replayer.ReplayResult;
+import io.sgemu.control.replay.ReplaySummary;
+import io.sgemu.control.replay.VerdictWriter;
+import io.sgemu.dataplane.flowlog.FlowLogAggregator;
+import io.sgemu.dataplane.flowlog.FlowLogFormat;
+import io.sgemu.dataplane.flowlog.FlowLogTextWriter;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code sgemu replay}: judges every frame of a capture and writes verdicts, flow logs and a summary. */
+@Command(name = "replay", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Replay a capture (pcap or pcapng) against a world: what AWS would do to each packet, "
+            + "and the flow logs it would write.",
+            "Capture timestamps are the clock. Ends with a per-ENI summary (on stdout, or on stderr when "
+                + "stdout carries verdicts or flow logs).",
+            "Exit code 0; 1 when the capture broke off (everything before the break is still judged and "
+                + "written); 2 for bad input."})
+final class ReplayCommand implements Callable<Integer> {
+
+    @Mixin
+    WorldOptions world;
+
+    @Option(names = "--pcap", required = true, paramLabel = "FILE",
+            description = "The capture: classic pcap (µs or ns, either byte order) or pcapng.")
+    Path pcap;
+
+    @Option(names = "--changes", paramLabel = "FILE",
+            description = {"JSON Lines of EC2 API calls to apply during the replay: "
+                + "{\"at\": UNIX_SECONDS, \"action\": \"RevokeSecurityGroupIngress\", \"input\": {...}}.",
+                "Each applies before the first packet whose timestamp is >= at."})
+    Path changes;
+
+    @Option(names = "--verdicts", paramLabel = "FILE|-",
+            description = "Write one JSON object per frame (JSON Lines) to FILE, or '-' for stdout.")
+    String verdicts;
+
+    @Option(names = "--flow-logs", paramLabel = "FILE|-",
+            description = "Write flow-log records (AWS text format with a header line) to FILE, or '-' for stdout.")
+    String flowLogs;
+
+    @Option(names = "--flow-log-format", paramLabel = "FORMAT",
+            description = "AWS custom format, e.g. '${version} ${interface-id} ${srcaddr} ${dstaddr} ${action} "
+                + "${tcp-flags} ${flow-direction}'. Default: the version 2 default format.")
+    String flowLogFormat;
+
+    @Option(names = "--aggregation-interval", paramLabel = "SECONDS", defaultValue = "600",
+            description = "Flow-log aggregation interval: 60 or 600 (default ${DEFAULT-VALUE}).")
+    int aggregationInterval;
+
+    @Option(names = "--tcp-close-linger", paramLabel = "SECONDS", defaultValue = "5",
+            description = "How long a tracked TCP connection lingers after RST, or FIN both ways "
+                + "(default ${DEFAULT-VALUE}).")
+    int tcpCloseLinger;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        if (aggregationInterval != 60 && aggregationInterval != 600) {
+            throw new UserInputException("--aggregation-interval must be 60 or 600, not " + aggregationInterval);
+        }
+        if (tcpCloseLinger < 0) {
+            throw new UserInputException("--tcp-close-linger must not be negative");
+        }
+        if (!Files.isRegularFile(pcap)) {
+            throw new UserInputException(pcap + ": no such capture file");
+        }
+        if ("-".equals(verdicts) && "-".equals(flowLogs)) {
+            throw new UserInputException("--verdicts and --flow-logs cannot both go to stdout");
+        }
+        FlowLogFormat format;
+        try {
+            format = flowLogFormat == null ? FlowLogFormat.DEFAULT : FlowLogFormat.parse(flowLogFormat);
+        } catch (IllegalArgumentException e) {
+            throw new UserInputException("--flow-log-format: " + e.getMessage(), e);
+        }
+        LoadedWorld loaded = world.load();
+        PrintWriter err = spec.commandLine().getErr();
+        loaded.warnings().forEach(w -> err.println("warning: " + w));
+
+        List<Change> changeList = List.of();
+        if (changes != null) {
+            try {
+                changeList = ChangeLog.read(changes, loaded.world());
+            } catch (ChangeLogException e) {
+                throw new UserInputException(e.getMessage(), e);
+            }
+        }
+
+        PrintWriter out = spec.commandLine().getOut();
+        boolean stdoutTaken = "-".equals(verdicts) || "-".equals(flowLogs);
+        try (OutputStream verdictStream = open(verdicts);
+             OutputStream flowStream = open(flowLogs)) {
+            VerdictWriter verdictWriter = verdictStream == null ? null : new VerdictWriter(writer(verdictStream));
+            FlowLogTextWriter flowWriter = flowStream == null ? null : new FlowLogTextWriter(flowStream, format);
+            FlowLogAggregator aggregator = flowWriter == null ? null : new FlowLogAggregator(aggregationInterval, flowWriter);
+            EvaluatorSettings settings = EvaluatorSettings.defaults().withTcpCloseLingerSeconds(tcpCloseLinger);
+            ReplayResult result = new Replayer(loaded.world(), changeList, settings, aggregator, verdictWriter).run(pcap);
+            if (flowWriter != null) {
+                flowWriter.flush();
+            }
+            PrintWriter summaryOut = stdoutTaken ? err : out;
+            summaryOut.print(ReplaySummary.render(result));
+            summaryOut.flush();
+            if (result.captureError != null) {
+                err.println("sgemu: " + result.captureError);
+                err.println("sgemu: the frames before this point were judged and written.");
+                return SgemuCommand.EXIT_INCOMPLETE;
+            }
+        }
+        return 0;
+    }
+
+    private OutputStream open(String target) throws IOException {
+        if (target == null) {
+            return null;
+        }
+        if ("-".equals(target)) {
+            return new NonClosingStream(System.out);
+        }
+        try {
+            Path p = Path.of(target);
+            if (p.getParent() != null) {
+                Files.createDirectories(p.getParent());
+            }
+            return Files.newOutputStream(p);
+        } catch (IOException e) {
+            throw new UserInputException(target + ": cannot write: " + e.getMessage(), e);
+        }
+    }
+
+    private static java.io.Writer writer(OutputStream s) {
+        return new BufferedWriter(new OutputStreamWriter(s, StandardCharsets.UTF_8), 1 << 16);
+    }
+
+    /** Standard output, flushed but never closed by the replay. */
+    private static final class NonClosingStream extends java.io.FilterOutputStream {
+        NonClosingStream(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+        }
+
+        @Override
+        public void close() throws IOException {
+            flush();
+        }
+    }
+}

@@ -1,0 +1,131 @@
+package io.sgemu.control.replay;
+
+import io.sgemu.control.changes.Change;
+import io.sgemu.control.model.World;
+import io.sgemu.control.reference.EvaluatorSettings;
+import io.sgemu.control.reference.Packet;
+import io.sgemu.control.reference.ReferenceEvaluator;
+import io.sgemu.control.reference.Verdict;
+import io.sgemu.dataplane.capture.CaptureFormatException;
+import io.sgemu.dataplane.capture.CaptureReader;
+import io.sgemu.dataplane.capture.CapturedFrame;
+import io.sgemu.dataplane.flowlog.FlowLogAggregator;
+import io.sgemu.dataplane.flowlog.FlowObservation;
+import io.sgemu.dataplane.packet.DecodedPacket;
+import io.sgemu.dataplane.packet.PacketDecoder;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Replays one capture against a world: every frame is decoded and judged in capture order, changes are
+ * applied before the first packet whose timestamp reaches them, verdicts and flow-log observations go to
+ * their sinks. Capture timestamps are the clock.
+ *
+ * <p>Nothing is lost: a frame that cannot be judged still gets a SKIP verdict with its reason, and when
+ * the capture itself breaks off, everything read before the break is judged, logged and flushed before
+ * the error is reported in the result.
+ */
+public final class Replayer {
+
+    private final ReferenceEvaluator evaluator;
+    private final List<Change> changes;
+    private final FlowLogAggregator flowLogs;
+    private final VerdictWriter verdicts;
+    private World world;
+    private int nextChange;
+
+    /**
+     * @param flowLogs null when no flow logs are wanted
+     * @param verdicts null when no verdicts are written
+     */
+    public Replayer(World world, List<Change> changes, EvaluatorSettings settings, FlowLogAggregator flowLogs,
+                    VerdictWriter verdicts) {
+        this.world = world;
+        this.changes = List.copyOf(changes);
+        this.evaluator = new ReferenceEvaluator(world, settings);
+        this.flowLogs = flowLogs;
+        this.verdicts = verdicts;
+    }
+
+    public ReplayResult run(Path capture) throws IOException {
+        ReplayResult result = new ReplayResult();
+        CapturedFrame frame = new CapturedFrame();
+        DecodedPacket packet = new DecodedPacket();
+        try (CaptureReader reader = CaptureReader.open(capture)) {
+            while (reader.next(frame)) {
+                judge(frame, packet, result);
+            }
+        } catch (CaptureFormatException e) {
+            result.captureError = e.getMessage();
+        }
+        if (flowLogs != null) {
+            flowLogs.finish();
+        }
+        if (verdicts != null) {
+            verdicts.close();
+        }
+        result.changesApplied = nextChange;
+        result.changesPending = changes.size() - nextChange;
+        result.counters = evaluator.counters();
+        return result;
+    }
+
+    private void judge(CapturedFrame frame, DecodedPacket packet, ReplayResult result) throws IOException {
+        PacketDecoder.decode(frame.linkType, frame.buffer, frame.offset, frame.capturedLength, frame.timeNanos, packet);
+        applyChangesDueBy(frame.timeNanos);
+        Verdict v;
+        if (packet.status != DecodedPacket.Status.OK) {
+            v = Verdict.skip(packet.reason);
+        } else {
+            v = evaluator.evaluate(Packet.from(packet));
+        }
+        result.count(v);
+        if (verdicts != null) {
+            verdicts.write(frame.frameNumber, v, packet);
+        }
+        if (flowLogs != null) {
+            for (FlowObservation o : v.observations()) {
+                flowLogs.observe(o);
+            }
+            flowLogs.advanceTo(frame.timeNanos);
+        }
+    }
+
+    private void applyChangesDueBy(long nowNanos) {
+        while (nextChange < changes.size() && changes.get(nextChange).atNanos() <= nowNanos) {
+            world = changes.get(nextChange).apply(world);
+            evaluator.setWorld(world);
+            nextChange++;
+        }
+    }
+
+    /** What a replay did, for the summary. */
+    public static final class ReplayResult {
+        public long frames;
+        public long accepted;
+        public long rejected;
+        public long skipped;
+        /** SKIP verdicts by reason, sorted by reason. */
+        public final Map<String, Long> skippedByReason = new TreeMap<>();
+        public int changesApplied;
+        public int changesPending;
+        /** The capture's own error when it broke off (frames before it were judged), else null. */
+        public String captureError;
+        public Map<String, io.sgemu.control.reference.EniCounters> counters;
+
+        void count(Verdict v) {
+            frames++;
+            switch (v.action()) {
+                case ACCEPT -> accepted++;
+                case REJECT -> rejected++;
+                case SKIP -> {
+                    skipped++;
+                    skippedByReason.merge(v.reason(), 1L, Long::sum);
+                }
+            }
+        }
+    }
+}
