@@ -1,0 +1,61 @@
+package io.sgemu.control.replay;
+
+import io.sgemu.control.reference.EniCounters;
+import io.sgemu.control.reference.Stage;
+import io.sgemu.control.replay.Replayer.ReplayResult;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The table that ends {@code sgemu replay}: per ENI and stage, packets and bytes accepted and rejected,
+ * then the allowance counters, then the totals.
+ */
+public final class ReplaySummary {
+
+    private ReplaySummary() {
+    }
+
+    public static String render(ReplayResult r) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "%-24s %-20s %12s %12s %12s %12s%n", "ENI", "stage", "acc.packets",
+                "acc.bytes", "rej.packets", "rej.bytes"));
+        for (Map.Entry<String, EniCounters> e : r.counters.entrySet()) {
+            EniCounters c = e.getValue();
+            String name = e.getKey();
+            boolean any = false;
+            for (Stage s : Stage.values()) {
+                EniCounters.StageCounts sc = c.stage(s);
+                if (sc.acceptedPackets() == 0 && sc.rejectedPackets() == 0) {
+                    continue;
+                }
+                sb.append(String.format(Locale.ROOT, "%-24s %-20s %12d %12d %12d %12d%n", any ? "" : name, s.label(),
+                        sc.acceptedPackets(), sc.acceptedBytes(), sc.rejectedPackets(), sc.rejectedBytes()));
+                any = true;
+            }
+            if (!any) {
+                sb.append(String.format(Locale.ROOT, "%-24s %-20s%n", name, "(no traffic)"));
+            }
+            if (c.conntrackAllowanceExceeded() > 0 || c.conntrackAllowanceAvailable() >= 0) {
+                sb.append(String.format(Locale.ROOT, "%-24s conntrack_allowance_exceeded=%d conntrack_allowance_available=%d%n",
+                        "", c.conntrackAllowanceExceeded(), c.conntrackAllowanceAvailable()));
+            }
+        }
+        sb.append(String.format(Locale.ROOT, "frames: %d  accepted: %d  rejected: %d  skipped: %d", r.frames, r.accepted,
+                r.rejected, r.skipped));
+        if (!r.skippedByReason.isEmpty()) {
+            sb.append(" (");
+            boolean first = true;
+            for (Map.Entry<String, Long> e : r.skippedByReason.entrySet()) {
+                sb.append(first ? "" : ", ").append(e.getKey()).append(' ').append(e.getValue());
+                first = false;
+            }
+            sb.append(')');
+        }
+        sb.append(System.lineSeparator());
+        if (r.changesApplied > 0 || r.changesPending > 0) {
+            sb.append(String.format(Locale.ROOT, "changes applied: %d%s%n", r.changesApplied,
+                    r.changesPending > 0 ? " (" + r.changesPending + " after the last packet, not applied)" : ""));
+        }
+        return sb.toString();
+    }
+}
