@@ -1,0 +1,84 @@
+package io.sgemu.dataplane.capture;
+
+import java.io.IOException;
+import java.nio.ByteOrder;
+
+/**
+ * Classic pcap: a 24-byte file header (magic, version 2.x, time zone, sigfigs, snap length, link type)
+ * then records of a 16-byte header (seconds, micro- or nanoseconds, captured length, original length)
+ * and the frame. All fields are in the byte order the magic shows. Seconds are read unsigned, so
+ * times run to 2106.
+ */
+final class PcapReader extends CaptureReader {
+
+    static final int FILE_HEADER = 24;
+
+    private final ByteOrder order;
+    private final long fractionToNanos;
+    private final int recordHeader;
+    private final int linkType;
+    private long position = FILE_HEADER;
+
+    PcapReader(MappedCaptureFile file, ByteOrder order, int magic) throws IOException {
+        super(file);
+        this.order = order;
+        this.fractionToNanos = magic == PCAP_NANOS ? 1 : 1000;
+        this.recordHeader = magic == PCAP_KUZNETSOV ? 24 : 16;
+        if (file.size < FILE_HEADER) {
+            throw error(0, "truncated pcap file header",
+                    "needs " + FILE_HEADER + " bytes, file has " + file.size);
+        }
+        int index = file.map(0, FILE_HEADER);
+        int major = file.buffer.getShort(index + 4, order) & 0xFFFF;
+        int minor = file.buffer.getShort(index + 6, order) & 0xFFFF;
+        if (major != 2) {
+            throw error(4, "unsupported pcap version", major + "." + minor + " (only 2.x exists)");
+        }
+        // The upper bits of the link-type field carry FCS information; the type is the low 16 bits.
+        this.linkType = file.buffer.getInt(index + 20, order) & 0xFFFF;
+    }
+
+    @Override
+    public String format() {
+        return "pcap";
+    }
+
+    @Override
+    long position() {
+        return position;
+    }
+
+    @Override
+    boolean readFrame(CapturedFrame frame) throws IOException {
+        long left = file.size - position;
+        if (left == 0) {
+            return false;
+        }
+        if (left < recordHeader) {
+            throw error(position, "truncated record header",
+                    "needs " + recordHeader + " bytes, " + left + " left");
+        }
+        int index = file.map(position, recordHeader);
+        long seconds = file.buffer.getInt(index, order) & 0xFFFF_FFFFL;
+        long fraction = file.buffer.getInt(index + 4, order) & 0xFFFF_FFFFL;
+        long captured = file.buffer.getInt(index + 8, order) & 0xFFFF_FFFFL;
+        long original = file.buffer.getInt(index + 12, order) & 0xFFFF_FFFFL;
+        if (captured > left - recordHeader) {
+            throw error(position, "truncated record",
+                    "header says " + captured + " bytes, " + (left - recordHeader) + " left");
+        }
+        if (captured + recordHeader > file.windowSize()) {
+            throw error(position, "record too large", "header says " + captured + " bytes");
+        }
+        index = file.map(position, recordHeader + (int) captured);
+        frame.fileOffset = position;
+        frame.timeNanos = seconds * 1_000_000_000L + fraction * fractionToNanos;
+        frame.linkType = linkType;
+        frame.interfaceId = 0;
+        frame.capturedLength = (int) captured;
+        frame.originalLength = (int) Math.min(original, Integer.MAX_VALUE);
+        frame.offset = index + recordHeader;
+        position += recordHeader + captured;
+        return true;
+    }
+}
