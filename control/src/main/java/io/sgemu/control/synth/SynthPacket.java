@@ -4,5 +4,5 @@ import io.sgemu.dataplane.net.IpAddress;
 
 /** One packet of a synthesized conversation, before it is turned into bytes. Absent fields are -1. */
 public record SynthPacket(long timeNanos, int protocol, IpAddress src, IpAddress dst, int srcPort, int dstPort,
-                          int tcpFlags, int payloadLength, int icmpType, int icmpCode, int icmpId, int icmpSeq) {
+                          int tcpFlags, int payloadLength, int icmpType, int icmpCode, int icmpId) {
 }

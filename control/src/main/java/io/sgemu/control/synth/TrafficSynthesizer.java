@@ -2,6 +2,12 @@ package io.sgemu.control.synth;
 
 import io.sgemu.control.model.Protocols;
 import io.sgemu.control.synth.TrafficScript.Conversation;
+import io.sgemu.dataplane.capture.PcapWriter;
+import io.sgemu.dataplane.capture.PcapngWriter;
+import io.sgemu.dataplane.packet.LinkType;
+import io.sgemu.dataplane.packet.PacketBuilder;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -35,6 +41,38 @@ public final class TrafficSynthesizer {
         }
         all.sort(Comparator.comparingLong(SynthPacket::timeNanos));
         return all;
+    }
+
+    /** Capture formats {@link #write} can produce. */
+    public enum Format { PCAP, PCAPNG }
+
+    /** Writes the packets as Ethernet frames, pcap with nanosecond timestamps or pcapng. */
+    public static void write(List<SynthPacket> packets, Path file, Format format) throws IOException {
+        if (format == Format.PCAP) {
+            try (PcapWriter w = PcapWriter.create(file, LinkType.ETHERNET, PcapWriter.Precision.NANOSECONDS)) {
+                for (SynthPacket p : packets) {
+                    w.write(p.timeNanos(), frame(p));
+                }
+            }
+        } else {
+            try (PcapngWriter w = PcapngWriter.create(file)) {
+                int iface = w.addInterface(LinkType.ETHERNET, 262_144, PcapngWriter.TSRESOL_NANOS, 0);
+                for (SynthPacket p : packets) {
+                    w.writePacket(iface, p.timeNanos(), frame(p));
+                }
+            }
+        }
+    }
+
+    static byte[] frame(SynthPacket p) {
+        PacketBuilder b = PacketBuilder.ip(p.src(), p.dst());
+        switch (p.protocol()) {
+            case Protocols.TCP -> b.tcp(p.srcPort(), p.dstPort(), p.tcpFlags(), p.payloadLength());
+            case Protocols.UDP -> b.udp(p.srcPort(), p.dstPort(), p.payloadLength());
+            case Protocols.ICMP, Protocols.ICMPV6 -> b.icmp(p.icmpType(), p.icmpCode(), p.icmpId()).payload(p.payloadLength());
+            default -> b.protocol(p.protocol(), p.payloadLength());
+        }
+        return b.ethernet().build();
     }
 
     private static void expand(Conversation c, long t0, List<SynthPacket> out) {
@@ -74,7 +112,7 @@ public final class TrafficSynthesizer {
             case "ping" -> {
                 boolean v6 = c.protocol() == Protocols.ICMPV6;
                 for (int i = 0; i < c.count(); i++) {
-                    e.at(t0 + i * SECOND).icmp(true, v6 ? 128 : 8, c.line(), i + 1).icmp(false, v6 ? 129 : 0, c.line(), i + 1);
+                    e.at(t0 + i * SECOND).icmp(true, v6 ? 128 : 8, c.line()).icmp(false, v6 ? 129 : 0, c.line());
                 }
             }
             default -> throw new IllegalStateException("shape " + c.shape());
@@ -110,14 +148,14 @@ public final class TrafficSynthesizer {
             boolean tcp = c.protocol() == Protocols.TCP;
             out.add(new SynthPacket(t, c.protocol(), forward ? c.client() : c.server(), forward ? c.server() : c.client(),
                     forward ? c.clientPort() : c.serverPort(), forward ? c.serverPort() : c.clientPort(),
-                    tcp ? flags : -1, payload, -1, -1, -1, -1));
+                    tcp ? flags : -1, payload, -1, -1, -1));
             t += STEP_NANOS;
             return this;
         }
 
-        Emitter icmp(boolean forward, int type, int id, int seq) {
+        Emitter icmp(boolean forward, int type, int id) {
             out.add(new SynthPacket(t, c.protocol(), forward ? c.client() : c.server(), forward ? c.server() : c.client(),
-                    -1, -1, -1, 56, type, 0, id & 0xFFFF, seq));
+                    -1, -1, -1, 56, type, 0, id & 0xFFFF));
             t += STEP_NANOS;
             return this;
         }
