@@ -190,8 +190,13 @@ public final class PacketDecoder {
     }
 
     private static void ppp(DirectBuffer buf, int p, int end, boolean snapped, DecodedPacket out) {
-        if (end - p >= 2 && u8(buf, p) == 0xFF && u8(buf, p + 1) == 0x03) {
-            p += 2; // address and control of HDLC-like framing
+        if (end - p >= 1 && u8(buf, p) == 0xFF) {
+            // Address 0xFF of HDLC-like framing: control 0x03 must follow (0xFF is no protocol number).
+            if (end - p < 2 || u8(buf, p + 1) != 0x03) {
+                malformed(out);
+                return;
+            }
+            p += 2;
         }
         if (end - p < 1) {
             malformed(out);
