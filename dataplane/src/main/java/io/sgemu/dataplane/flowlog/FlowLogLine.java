@@ -6,6 +6,7 @@ import io.sgemu.dataplane.flowlog.FlowLogRecord.LogStatus;
 import io.sgemu.dataplane.flowlog.FlowLogRecord.TrafficType;
 import io.sgemu.dataplane.net.IpAddress;
 
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -119,7 +120,7 @@ public record FlowLogLine(FlowLogFormat format, List<String> values) {
             return Enum.valueOf(type, v);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(f.awsName() + " '" + v + "' is not one of "
-                    + java.util.Arrays.toString(type.getEnumConstants()), e);
+                    + Arrays.toString(type.getEnumConstants()), e);
         }
     }
 }
