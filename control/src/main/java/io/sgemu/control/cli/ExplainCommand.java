@@ -76,7 +76,7 @@ final class ExplainCommand implements Callable<Integer> {
             id = (type == 8 || type == 0 || type == 128 || type == 129) ? 1 : -1;
         }
         LoadedWorld loaded = world.load();
-        ReferenceEvaluator evaluator = new ReferenceEvaluator(loaded.world(), EvaluatorSettings.defaults());
+        ReferenceEvaluator evaluator = new ReferenceEvaluator(loaded.world(), EvaluatorSettings.DEFAULT);
         PrintWriter out = spec.commandLine().getOut();
         long t = 1_000_000_000L;
         Packet request = new Packet(t, c.protocol(), c.client(), c.server(), c.clientPort(), c.serverPort(),

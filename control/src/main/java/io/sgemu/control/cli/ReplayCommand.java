@@ -9,14 +9,14 @@ import io.sgemu.control.replay.Replayer;
 import io.sgemu.control.replay.Replayer.ReplayResult;
 import io.sgemu.control.replay.ReplaySummary;
 import io.sgemu.control.replay.VerdictWriter;
+import io.sgemu.dataplane.capture.CaptureFormatException;
 import io.sgemu.dataplane.flowlog.FlowLogAggregator;
 import io.sgemu.dataplane.flowlog.FlowLogFormat;
 import io.sgemu.dataplane.flowlog.FlowLogTextWriter;
-import java.io.BufferedWriter;
+import java.io.FilterWriter;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -111,13 +111,18 @@ final class ReplayCommand implements Callable<Integer> {
 
         PrintWriter out = spec.commandLine().getOut();
         boolean stdoutTaken = "-".equals(verdicts) || "-".equals(flowLogs);
-        try (OutputStream verdictStream = open(verdicts);
-             OutputStream flowStream = open(flowLogs)) {
-            VerdictWriter verdictWriter = verdictStream == null ? null : new VerdictWriter(writer(verdictStream));
+        try (Writer verdictStream = open(verdicts, out);
+             Writer flowStream = open(flowLogs, out)) {
+            VerdictWriter verdictWriter = verdictStream == null ? null : new VerdictWriter(verdictStream);
             FlowLogTextWriter flowWriter = flowStream == null ? null : new FlowLogTextWriter(flowStream, format);
             FlowLogAggregator aggregator = flowWriter == null ? null : new FlowLogAggregator(aggregationInterval, flowWriter);
-            EvaluatorSettings settings = EvaluatorSettings.defaults().withTcpCloseLingerSeconds(tcpCloseLinger);
-            ReplayResult result = new Replayer(loaded.world(), changeList, settings, aggregator, verdictWriter).run(pcap);
+            EvaluatorSettings settings = EvaluatorSettings.DEFAULT.withTcpCloseLingerSeconds(tcpCloseLinger);
+            ReplayResult result;
+            try {
+                result = new Replayer(loaded.world(), changeList, settings, aggregator, verdictWriter).run(pcap);
+            } catch (CaptureFormatException e) {
+                throw new UserInputException(e.getMessage(), e);
+            }
             if (flowWriter != null) {
                 flowWriter.flush();
             }
@@ -133,37 +138,29 @@ final class ReplayCommand implements Callable<Integer> {
         return 0;
     }
 
-    private OutputStream open(String target) throws IOException {
+    /** A buffered writer to {@code target}, or to {@code stdout} for '-'; null when there is no target. */
+    private static Writer open(String target, Writer stdout) {
         if (target == null) {
             return null;
         }
         if ("-".equals(target)) {
-            return new NonClosingStream(System.out);
+            return new NonClosingWriter(stdout);
         }
         try {
             Path p = Path.of(target);
             if (p.getParent() != null) {
                 Files.createDirectories(p.getParent());
             }
-            return Files.newOutputStream(p);
-        } catch (IOException e) {
+            return Files.newBufferedWriter(p, StandardCharsets.UTF_8);
+        } catch (IOException | java.nio.file.InvalidPathException e) {
             throw new UserInputException(target + ": cannot write: " + e.getMessage(), e);
         }
     }
 
-    private static java.io.Writer writer(OutputStream s) {
-        return new BufferedWriter(new OutputStreamWriter(s, StandardCharsets.UTF_8), 1 << 16);
-    }
-
-    /** Standard output, flushed but never closed by the replay. */
-    private static final class NonClosingStream extends java.io.FilterOutputStream {
-        NonClosingStream(OutputStream out) {
+    /** Standard output: flushed, never closed, by the replay. */
+    private static final class NonClosingWriter extends FilterWriter {
+        NonClosingWriter(Writer out) {
             super(out);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            out.write(b, off, len);
         }
 
         @Override

@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
             "  4    tcp   198.51.100.66:51515 -> 54.210.16.10:22  syn 2",
             "  5    icmp  10.0.2.11 -> 10.0.2.12                  ping 2",
             "Shapes: session, session-rst (TCP handshake, COUNT exchanges, FIN or RST close), syn (unanswered "
-                + "SYNs), retry (SYNs answered by SYN-ACKs), exchange (request/response pairs), oneway, ping.",
+                + "SYNs), retry (SYNs answered by SYN-ACKs), exchange (request/response pairs), oneway (ICMP: unanswered echo requests), ping.",
             "Both ends send what they would send; the network's verdicts are for 'sgemu replay' to find."})
 final class SynthCommand implements Callable<Integer> {
 

@@ -4,7 +4,6 @@ import io.sgemu.control.aws.LoadedWorld;
 import io.sgemu.control.aws.LoaderOptions;
 import io.sgemu.control.aws.WorldLoadException;
 import io.sgemu.control.aws.WorldLoader;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -34,8 +33,6 @@ public final class WorldOptions {
             return new WorldLoader(new LoaderOptions(strictQuotas)).load(config);
         } catch (WorldLoadException e) {
             throw new UserInputException(e.getMessage(), e);
-        } catch (IOException e) {
-            throw new UserInputException("cannot read the world: " + e.getMessage(), e);
         }
     }
 }

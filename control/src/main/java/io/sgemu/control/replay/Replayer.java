@@ -50,16 +50,25 @@ public final class Replayer {
         this.verdicts = verdicts;
     }
 
+    /**
+     * Replays the capture to its end, or to the point where it breaks off (then
+     * {@link ReplayResult#captureError} says why, and every frame before is judged and written).
+     *
+     * @throws CaptureFormatException when the file is no capture at all (nothing was judged)
+     * @throws IOException            when the file cannot be read, or an output cannot be written
+     */
     public ReplayResult run(Path capture) throws IOException {
         ReplayResult result = new ReplayResult();
         CapturedFrame frame = new CapturedFrame();
         DecodedPacket packet = new DecodedPacket();
         try (CaptureReader reader = CaptureReader.open(capture)) {
-            while (reader.next(frame)) {
-                judge(frame, packet, result);
+            try {
+                while (reader.next(frame)) {
+                    judge(frame, packet, result);
+                }
+            } catch (CaptureFormatException e) {
+                result.captureError = e.getMessage();
             }
-        } catch (CaptureFormatException e) {
-            result.captureError = e.getMessage();
         }
         if (flowLogs != null) {
             flowLogs.finish();

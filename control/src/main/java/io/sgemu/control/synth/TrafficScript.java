@@ -25,7 +25,7 @@ import java.util.Locale;
  * {@code session-rst N} (the same, closed by RST), {@code syn N} (N unanswered SYNs, retried 1 s apart),
  * {@code retry N} (N SYNs each answered by a SYN-ACK that never arrives: a lost reply),
  * {@code exchange N} (N request/response pairs: UDP or any protocol), {@code oneway N} (N packets
- * from the first end), {@code ping N} (N ICMP echo request/reply pairs, the identifier taken from
+ * from the first end; unanswered echo requests for ICMP), {@code ping N} (N ICMP echo request/reply pairs, the identifier taken from
  * the line number). Addresses may be IPv6 ({@code [2600:1f18::10]:443}).
  */
 public record TrafficScript(List<Conversation> conversations) {

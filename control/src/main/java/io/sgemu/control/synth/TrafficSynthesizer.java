@@ -105,8 +105,13 @@ public final class TrafficSynthesizer {
                 }
             }
             case "oneway" -> {
+                boolean v6 = c.protocol() == Protocols.ICMPV6;
                 for (int i = 0; i < c.count(); i++) {
-                    e.fwd(0, REQUEST_BYTES);
+                    if (Protocols.isIcmp(c.protocol())) {
+                        e.at(t0 + i * SECOND).icmp(true, v6 ? 128 : 8, c.line());
+                    } else {
+                        e.fwd(0, REQUEST_BYTES);
+                    }
                 }
             }
             case "ping" -> {

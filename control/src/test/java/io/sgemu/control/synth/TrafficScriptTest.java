@@ -42,7 +42,7 @@ class TrafficScriptTest {
         "0 tcp 10.0.0.1 -> 10.0.0.2:2        | needs a port",
         "0 tcp 10.0.0.1:99999 -> 10.0.0.2:2  | 99999 is not a port",
         "0 icmp 10.0.0.1:5 -> 10.0.0.2       | this protocol has no ports",
-        "0 tcp 10.0.0.1:1 -> ::1:2           | is not an IP address",
+        "0 tcp 10.0.0.1:1 -> 10.0.0.300:2    | is not an IP address",
         "0 tcp 10.0.0.1:1 -> [::1]:2         | both ends must be of one IP family",
         "0 udp 10.0.0.1:1 -> 10.0.0.2:2 syn  | shape syn is for tcp",
         "0 tcp 10.0.0.1:1 -> 10.0.0.2:2 dance| unknown shape 'dance'",
