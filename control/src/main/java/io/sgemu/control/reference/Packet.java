@@ -37,7 +37,8 @@ public record Packet(long timeNanos, int protocol, IpAddress src, IpAddress dst,
 
     /**
      * The packet of a decoded frame. The frame must carry addresses ({@link DecodedPacket#hasAddresses()});
-     * frames that do not are SKIP verdicts built by the caller ({@link Verdict#skip(String)}).
+     * the caller turns frames whose status is not OK into SKIP verdicts ({@code Verdict.skip(d.reason)})
+     * rather than judging them.
      */
     public static Packet from(DecodedPacket d) {
         if (!d.hasAddresses()) {

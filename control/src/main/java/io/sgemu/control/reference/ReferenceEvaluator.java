@@ -27,6 +27,25 @@ import java.util.TreeSet;
  *
  * <p>The clock is the packets' capture time and only moves forward: a packet older than one already
  * seen is judged at the latest time seen. Not thread-safe: one evaluator judges one packet sequence.
+ *
+ * <p>Decisions taken where SEMANTICS.md is silent (each is repeated where it is implemented):
+ * <ul>
+ *   <li>an entry created by stage 1 stays when stage 2, 3 or 4 rejects the packet (it did leave A);</li>
+ *   <li>ICMP error messages neither create nor use tracked connections: always judged by rules;</li>
+ *   <li>an entry is gone once its idle time reaches the timeout; the close linger runs from the first
+ *       RST (or second FIN) and is not extended by later packets; timeouts are read from the ENI's
+ *       configuration in force at the time;</li>
+ *   <li>a packet refused by the allowance shows its SG stage as allowed, then
+ *       {@link Stage#CONNTRACK_ALLOWANCE} as the rejecting stage;</li>
+ *   <li>reserved traffic is recognised before "no ENI"; DHCP needs both ports 67 and 68;</li>
+ *   <li>a packet to an ENI's public IP is seen by that ENI as addressed to the private address the IP
+ *       maps to (conntrack key, flow-log {@code dstaddr}); the remote address is taken as it is in the
+ *       packet (no source NAT is modelled);</li>
+ *   <li>the same-subnet rule uses the resolved ENIs' subnets, whatever address the packet carries;</li>
+ *   <li>a later fragment (no ports) matches only rules and NACL entries that cover every port, and is
+ *       a flow of its own (ports -1) to connection tracking;</li>
+ *   <li>the tracked connections of an ENI that leaves the world are dropped.</li>
+ * </ul>
  */
 public final class ReferenceEvaluator {
 
