@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * The plain-text inventory {@code sgemu check} prints: totals, one line per VPC, then the loader's
+ * The plain-text inventory {@code sgemu check} prints: totals, one line per VPC (by id), then the loader's
  * warnings and notes.
  *
  * <pre>
@@ -41,7 +41,7 @@ public final class WorldInventory {
                 .append(", ").append(count(w.networkInterfaces().size(), "network interface", "network interfaces"))
                 .append(", ").append(count(w.prefixLists().size(), "prefix list", "prefix lists"))
                 .append('\n');
-        for (Vpc v : w.vpcs().values()) {
+        for (Vpc v : w.vpcs().values().stream().sorted(java.util.Comparator.comparing(Vpc::id)).toList()) {
             sb.append(v.id()).append(" (").append(String.join(", ",
                     Stream.concat(v.ipv4Cidrs().stream(), v.ipv6Cidrs().stream()).map(Cidr::toString).toList())).append("): ")
                     .append(perVpc(w, v.id())).append('\n');
