@@ -18,6 +18,10 @@ import java.nio.file.Path;
  * }
  * }</pre>
  *
+ * <p>Times are Unix epoch nanoseconds. A pcapng Simple Packet Block carries no timestamp: its frame gets
+ * the time of the frame before it (0 when it is the first frame of the file), so replay time never runs
+ * backwards. Simple Packet Blocks belong to interface 0 of their section.
+ *
  * <p>Errors: a broken file gives a {@link CaptureFormatException} naming the file and byte offset. The
  * frames before the broken spot are delivered first; the exception comes from the {@code next} call that
  * meets it, and every later call throws it again. A file with a valid header and no frames yields no

@@ -12,7 +12,7 @@ public final class CapturedFrame {
 
     /** Position of the frame in the file, counted from 1 across all sections and interfaces. */
     public long frameNumber;
-    /** Capture time, Unix epoch nanoseconds. */
+    /** Capture time, Unix epoch nanoseconds (a pcapng Simple Packet Block repeats the previous frame's). */
     public long timeNanos;
     /** The link type of the frame's interface ({@link io.sgemu.dataplane.packet.LinkType}). */
     public int linkType;
