@@ -15,6 +15,8 @@ import org.agrona.DirectBuffer;
  * Writes a classic pcap file: one link type, micro- or nanosecond timestamps, in either byte order
  * (little-endian unless asked; big-endian files are what big-endian hosts wrote, and readers must take
  * both). Times before 1970 or after 2106 do not fit the format and are refused.
+ *
+ * <p>Output is buffered: {@link #flush()} or {@link #close()} before reading what was written.
  */
 public final class PcapWriter implements Closeable {
 

@@ -17,6 +17,8 @@ import java.nio.file.Path;
  * building test files the writer can also start further sections ({@link #newSection(ByteOrder)}, which
  * resets interface numbering as the format says), write Simple Packet Blocks, obsolete Packet Blocks
  * and arbitrary blocks that readers must skip.
+ *
+ * <p>Output is buffered: {@link #flush()} or {@link #close()} before reading what was written.
  */
 public final class PcapngWriter implements Closeable {
 
