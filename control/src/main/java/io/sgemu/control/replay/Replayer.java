@@ -83,7 +83,8 @@ public final class Replayer {
     }
 
     private void judge(CapturedFrame frame, DecodedPacket packet, ReplayResult result) throws IOException {
-        PacketDecoder.decode(frame.linkType, frame.buffer, frame.offset, frame.capturedLength, frame.timeNanos, packet);
+        PacketDecoder.decode(frame.linkType, frame.buffer, frame.offset, frame.capturedLength, frame.originalLength,
+                frame.timeNanos, packet);
         applyChangesDueBy(frame.timeNanos);
         Verdict v;
         if (packet.status != DecodedPacket.Status.OK) {

@@ -40,6 +40,9 @@ public final class PacketDecoder {
     static final int ETHERTYPE_VLAN = 0x8100;
     static final int ETHERTYPE_QINQ = 0x88A8;
     static final int ETHERTYPE_QINQ_OLD = 0x9100;
+    static final int ETHERTYPE_MPLS_UNICAST = 0x8847;
+    static final int ETHERTYPE_MPLS_MULTICAST = 0x8848;
+    static final int ETHERTYPE_PPPOE_SESSION = 0x8864;
 
     private static final int ARPHRD_NETLINK = 824;
     private static final int NFULA_PAYLOAD = 9;
@@ -124,8 +127,49 @@ public final class PacketDecoder {
         switch (etherType) {
             case ETHERTYPE_IPV4 -> ipv4(buf, p, end, snapped, out);
             case ETHERTYPE_IPV6 -> ipv6(buf, p, end, snapped, out);
+            case ETHERTYPE_MPLS_UNICAST, ETHERTYPE_MPLS_MULTICAST -> mpls(buf, p, end, snapped, out);
+            case ETHERTYPE_PPPOE_SESSION -> pppoeSession(buf, p, end, snapped, out);
             default -> notIp(out);
         }
+    }
+
+    /**
+     * An MPLS label stack: labels are popped to the bottom of the stack, and the IP packet under it
+     * is what is judged (a label switch path carries the same IP packet a VPC would see).
+     */
+    private static void mpls(DirectBuffer buf, int p, int end, boolean snapped, DecodedPacket out) {
+        while (true) {
+            if (end - p < 4) {
+                malformed(out);
+                return;
+            }
+            boolean bottom = (u8(buf, p + 2) & 0x01) != 0;
+            p += 4;
+            if (bottom) {
+                break;
+            }
+        }
+        if (end - p < 1) {
+            malformed(out);
+            return;
+        }
+        // No payload type in MPLS: the first nibble tells IPv4 (4) and IPv6 (6) from an Ethernet
+        // pseudowire with its control word (0, RFC 4448), whose frame is read like any Ethernet frame.
+        switch (u8(buf, p) >>> 4) {
+            case 4 -> ipv4(buf, p, end, snapped, out);
+            case 6 -> ipv6(buf, p, end, snapped, out);
+            case 0 -> ethernet(buf, p + 4, end, snapped, out);
+            default -> notIp(out);
+        }
+    }
+
+    /** A PPPoE session frame (RFC 2516): a 6-byte header, then a PPP frame. */
+    private static void pppoeSession(DirectBuffer buf, int p, int end, boolean snapped, DecodedPacket out) {
+        if (end - p < 6) {
+            malformed(out);
+            return;
+        }
+        ppp(buf, p + 6, end, snapped, out);
     }
 
     private static void rawIp(DirectBuffer buf, int p, int end, boolean snapped, DecodedPacket out) {
@@ -216,6 +260,7 @@ public final class PacketDecoder {
         switch (protocol) {
             case 0x21 -> ipv4(buf, p, end, snapped, out);
             case 0x57 -> ipv6(buf, p, end, snapped, out);
+            case 0x281, 0x283 -> mpls(buf, p, end, snapped, out);
             default -> notIp(out);
         }
     }

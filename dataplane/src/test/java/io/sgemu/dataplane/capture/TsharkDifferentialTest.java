@@ -211,12 +211,6 @@ class TsharkDifferentialTest {
             check(a, bad, at, "no IP (" + protocols + ")", "false", Boolean.toString(p.hasAddresses()));
             return;
         }
-        if (p.status == DecodedPacket.Status.NOT_IP && opensEncapsulationBeforeIp(protocols)) {
-            // MPLS, PPPoE and the like carry IP, but a security group sees the frame's own ethertype:
-            // the decoder deliberately calls these not-ip.
-            a.normalise("not-ip by design: " + protocols.substring(0, protocols.indexOf(firstIp) - 1));
-            return;
-        }
         check(a, bad, at, "status", "has addresses", p.hasAddresses() ? "has addresses" : p.status + "/" + p.reason);
         if (!p.hasAddresses()) {
             return;
@@ -315,24 +309,6 @@ class TsharkDifferentialTest {
             }
         }
         return null;
-    }
-
-    /** True when a layer the decoder does not open (MPLS, PPPoE, ...) comes before the first IP layer. */
-    private static boolean opensEncapsulationBeforeIp(String protocols) {
-        for (String layer : protocols.split(":")) {
-            switch (layer) {
-                case "ip", "ipv6" -> {
-                    return false;
-                }
-                case "mpls", "pppoes", "pppoed", "llc", "snap", "ppp" -> {
-                    return true;
-                }
-                default -> {
-                    // link layers the decoder reads: eth, ethertype, vlan, ieee8021ad, sll, null, ...
-                }
-            }
-        }
-        return false;
     }
 
     /**
