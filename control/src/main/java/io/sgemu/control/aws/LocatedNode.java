@@ -3,7 +3,6 @@ package io.sgemu.control.aws;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -58,8 +57,7 @@ public final class LocatedNode {
     public LocatedNode get(String field) {
         JsonNode child = node.isObject() ? node.get(field) : null;
         if (child == null && ignoreCase && node.isObject()) {
-            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
+            for (Map.Entry<String, JsonNode> e : node.properties()) {
                 if (e.getKey().equalsIgnoreCase(field)) {
                     child = e.getValue();
                     break;
@@ -106,8 +104,7 @@ public final class LocatedNode {
             throw error("expected a mapping, found " + kind());
         }
         List<Map.Entry<String, LocatedNode>> out = new ArrayList<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : node.properties()) {
             out.add(Map.entry(e.getKey(), new LocatedNode(e.getValue(), childPath(e.getKey()), ignoreCase)));
         }
         return out;

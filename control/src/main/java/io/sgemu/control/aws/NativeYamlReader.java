@@ -54,7 +54,7 @@ final class NativeYamlReader {
 
     void read(LocatedNode doc) {
         allowKeys(doc, TOP_KEYS);
-        account = doc.optText("account");
+        account = accountId(doc.get("account"));
         for (Map.Entry<String, LocatedNode> e : doc.get("vpcs").fields()) {
             vpc(e.getKey(), e.getValue());
         }
@@ -87,8 +87,20 @@ final class NativeYamlReader {
     }
 
     private String owner(LocatedNode n) {
-        String own = n.optText("owner");
+        String own = accountId(n.get("owner"));
         return own != null ? own : account;
+    }
+
+    /** An account id must be quoted: YAML reads 012345678901 as a number and drops the leading zero. */
+    private static String accountId(LocatedNode n) {
+        if (n.isAbsent()) {
+            return null;
+        }
+        if (n.raw().isNumber()) {
+            throw n.error("write the account id in quotes: YAML reads it as the number " + n.raw().asText()
+                    + ", which loses leading zeros");
+        }
+        return n.text();
     }
 
     private void vpc(String id, LocatedNode v) {

@@ -108,6 +108,12 @@ class NativeYamlTest {
     }
 
     @Test
+    void anUnquotedAccountIdIsAnErrorSinceYamlWouldDropItsLeadingZero() {
+        assertYamlFails("account: 123456789012\n" + HEAD,
+                "account: write the account id in quotes: YAML reads it as the number 123456789012, which loses leading zeros");
+    }
+
+    @Test
     void anUnknownKeyIsAnErrorThatListsTheKnownOnes() {
         assertYamlFails(HEAD + "enis: {eni-1: {subnet: subnet-a, ip: [10.0.1.5]}}\n",
                 "enis.eni-1.ip: unknown key (expected one of conntrack, groups, instance, ips, ipv6, owner, public-ip,"
