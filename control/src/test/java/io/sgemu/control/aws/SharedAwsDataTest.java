@@ -1,14 +1,15 @@
 package io.sgemu.control.aws;
 
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.sgemu.control.model.Peer;
 import io.sgemu.control.model.SecurityGroup;
 import io.sgemu.control.model.World;
 import io.sgemu.dataplane.net.Cidr;
 import io.sgemu.dataplane.net.IpAddress;
+import io.sgemu.dataplane.testdata.SharedData;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,9 +32,7 @@ class SharedAwsDataTest {
 
     @BeforeEach
     void sharedData() {
-        String root = System.getenv("SGEMU_SHARED_DATA");
-        assumeTrue(root != null && !root.isBlank() && !root.startsWith("${"), "SGEMU_SHARED_DATA is not set");
-        Path aws = Path.of(root).resolve("aws");
+        Path aws = SharedData.directory().resolve("aws");
         cloudmapper = aws.resolve("cloudmapper-demo");
         cli = aws.resolve("cli-examples");
         assertThat(cloudmapper).isDirectory();

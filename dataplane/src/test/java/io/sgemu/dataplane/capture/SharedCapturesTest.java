@@ -1,8 +1,12 @@
 package io.sgemu.dataplane.capture;
 
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
+import io.sgemu.dataplane.packet.DecodedPacket;
+import io.sgemu.dataplane.packet.PacketDecoder;
+import io.sgemu.dataplane.testdata.SharedData;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,14 +15,10 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
-
-import io.sgemu.dataplane.packet.DecodedPacket;
-import io.sgemu.dataplane.packet.PacketDecoder;
 
 /**
  * Second layer: every capture of the shared data is read to its end and every frame decoded. A broken

@@ -1,9 +1,15 @@
 package io.sgemu.dataplane.capture;
 
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
+import io.sgemu.dataplane.packet.DecodedPacket;
+import io.sgemu.dataplane.packet.LongStreamSeeds;
+import io.sgemu.dataplane.packet.PacketDecoder;
+import io.sgemu.dataplane.packet.RandomPackets;
+import io.sgemu.dataplane.testdata.SharedData;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -15,17 +21,11 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.stream.Stream;
-
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
-
-import io.sgemu.dataplane.packet.DecodedPacket;
-import io.sgemu.dataplane.packet.LongStreamSeeds;
-import io.sgemu.dataplane.packet.PacketDecoder;
-import io.sgemu.dataplane.packet.RandomPackets;
 
 /**
  * Second layer: the reader and decoder against tshark, an independent implementation, frame by frame on

@@ -1,8 +1,7 @@
 package io.sgemu.dataplane.flowlog;
 
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Test;
 
+import io.sgemu.dataplane.testdata.SharedData;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -10,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -25,9 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class AwsDocSampleLogsTest {
 
     private static Path samples() {
-        String shared = System.getenv("SGEMU_SHARED_DATA");
-        Assumptions.assumeTrue(shared != null && !shared.isBlank(), "SGEMU_SHARED_DATA is not set");
-        return Path.of(shared, "flowlogs", "aws-docs");
+        return SharedData.directory().resolve("flowlogs").resolve("aws-docs");
     }
 
     @Test

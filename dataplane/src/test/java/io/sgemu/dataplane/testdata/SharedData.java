@@ -1,4 +1,4 @@
-package io.sgemu.dataplane.capture;
+package io.sgemu.dataplane.testdata;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -14,15 +14,15 @@ import java.util.stream.Stream;
  * {@code SGEMU_SHARED_DATA}. Tests that need it are skipped when the variable is unset (or left as
  * the build's unexpanded placeholder), and must run when it is set.
  */
-final class SharedData {
+public final class SharedData {
 
-    static final String VARIABLE = "SGEMU_SHARED_DATA";
+    public static final String VARIABLE = "SGEMU_SHARED_DATA";
 
     private SharedData() {
     }
 
     /** The shared data directory; skips the calling test when the variable is unset. */
-    static Path directory() {
+    public static Path directory() {
         String value = System.getenv(VARIABLE);
         boolean set = value != null && !value.isBlank() && !value.startsWith("${");
         assumeTrue(set, VARIABLE + " is not set: second-layer test skipped");
@@ -34,7 +34,7 @@ final class SharedData {
     }
 
     /** Every *.pcap and *.pcapng file under {@code pcap/}, sorted. */
-    static List<Path> captures() {
+    public static List<Path> captures() {
         Path root = directory().resolve("pcap");
         try (Stream<Path> files = Files.walk(root)) {
             return files.filter(Files::isRegularFile)
@@ -46,7 +46,7 @@ final class SharedData {
         }
     }
 
-    static String relative(Path file) {
+    public static String relative(Path file) {
         return directory().relativize(file).toString();
     }
 }
