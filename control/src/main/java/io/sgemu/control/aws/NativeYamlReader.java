@@ -26,12 +26,15 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * Reads the native world format (see {@code world-yaml.md}): maps keyed by id, rules written as one
+ * Reads the native world format (see {@code docs/world-yaml.md}): maps keyed by id, rules written as one
  * line each ({@code tcp 443 0.0.0.0/0}, {@code 100 allow tcp 443 0.0.0.0/0}). It maps onto the same
  * model, and the same checks, as describe output.
  */
 final class NativeYamlReader {
     static final Set<String> TOP_KEYS = Set.of("account", "vpcs", "subnets", "nacls", "groups", "enis", "prefix-lists");
+
+    /** VPCs of this file that have IPv6 blocks: their default group also sends to ::/0. */
+    private final Set<String> ipv6Vpcs = new java.util.HashSet<>();
 
     private static final String SG_RULE_FORM = "PROTOCOL PORTS PEER [sgr-id], e.g. 'tcp 443 0.0.0.0/0'";
     private static final String NACL_RULE_FORM = "NUMBER allow|deny PROTOCOL PORTS CIDR, e.g. '100 allow tcp 443 0.0.0.0/0'";
@@ -115,6 +118,9 @@ final class NativeYamlReader {
             throw v.get("cidrs").error("a VPC needs at least one CIDR block");
         }
         out.addVpc(new Vpc(id, owner(v), v4, v6), file, v.path());
+        if (!v6.isEmpty()) {
+            ipv6Vpcs.add(id);
+        }
     }
 
     private void subnet(String id, LocatedNode s) {
@@ -169,13 +175,23 @@ final class NativeYamlReader {
         out.addNetworkAcl(new NetworkAcl(id, vpc, a.optBool("default", false), entries, subnets), file, a.path(), paths);
     }
 
+    /**
+     * A group. Without an {@code egress} key it gets what AWS gives a new group: one outbound rule, all
+     * traffic to 0.0.0.0/0. A VPC's default group ({@code default: true}) without {@code ingress} admits
+     * everything from itself, and without {@code egress} also sends to ::/0 when its VPC (declared in the
+     * same file) has IPv6 (SEMANTICS.md section 2).
+     */
     private void group(String id, LocatedNode g) {
-        allowKeys(g, Set.of("vpc", "name", "owner", "ingress", "egress"));
+        allowKeys(g, Set.of("vpc", "name", "owner", "default", "ingress", "egress"));
         String vpc = g.optText("vpc");
         if (vpc != null) {
             out.ref(new Ref(RefKind.VPC, vpc, file, g.get("vpc").path(), true, null, null));
         }
+        boolean isDefault = g.optBool("default", false);
         List<SgRule> in = new ArrayList<>();
+        if (isDefault && !g.has("ingress")) {
+            in.add(new SgRule(null, false, Protocols.ALL, -1, -1, new Peer.GroupPeer(id), null, 0));
+        }
         for (LocatedNode r : g.get("ingress").elements()) {
             in.add(sgRule(r, false, in.size()));
         }
@@ -185,8 +201,10 @@ final class NativeYamlReader {
                 eg.add(sgRule(r, true, eg.size()));
             }
         } else {
-            // what AWS gives a new group
             eg.add(new SgRule(null, true, Protocols.ALL, -1, -1, new Peer.CidrPeer(Cidr.ALL_V4), null, 0));
+            if (isDefault && ipv6Vpcs.contains(vpc)) {
+                eg.add(new SgRule(null, true, Protocols.ALL, -1, -1, new Peer.CidrPeer(Cidr.ALL_V6), null, 1));
+            }
         }
         out.addGroup(new SecurityGroup(id, g.optText("name"), vpc, owner(g), in, eg), file, g.path());
     }

@@ -1,6 +1,6 @@
 /**
  * Loading a {@link io.sgemu.control.model.World} from AWS CLI describe output and from the native YAML
- * format ({@code world-yaml.md}): {@link io.sgemu.control.aws.WorldLoader} reads files and folders,
+ * format ({@code docs/world-yaml.md}): {@link io.sgemu.control.aws.WorldLoader} reads files and folders,
  * {@link io.sgemu.control.aws.WorldInventory} prints what was loaded.
  *
  * <p>Choices where AWS or the brief leave room:

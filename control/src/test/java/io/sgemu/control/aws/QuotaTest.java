@@ -43,7 +43,7 @@ class QuotaTest {
     }
 
     @Test
-    void moreThan60RulesPerDirectionPerFamilyWarns() {
+    void sg2_quota_moreThan60RulesPerDirectionPerFamilyWarns() {
         String yaml = BASE + "groups: {sg-big: {vpc: vpc-1, ingress: " + rules(61, 60) + "}}\n";
         String expected = dir.resolve("w.yaml") + ": groups.sg-big: sg-big has 61 inbound IPv4 rules, beyond the AWS quota"
                 + " of 60 per direction per family";
@@ -58,7 +58,7 @@ class QuotaTest {
 
     @ParameterizedTest
     @MethodSource("seeds")
-    void theRuleQuotaWarnsExactlyWhenACountExceeds60(long seed) {
+    void sg2_quota_theRuleQuotaWarnsExactlyWhenACountExceeds60(long seed) {
         SplittableRandom rnd = new SplittableRandom(seed);
         int inV4 = rnd.nextInt(50, 70);
         int inV6 = rnd.nextInt(50, 70);
@@ -74,7 +74,7 @@ class QuotaTest {
     }
 
     @Test
-    void aGroupReferenceCountsForBothFamilies() {
+    void sg2_quota_aGroupReferenceCountsForBothFamilies() {
         String refs = "[" + String.join(", ", IntStream.range(0, 61).mapToObj(i -> "\"tcp " + (i + 1) + " sg-r\"").toList()) + "]";
         String yaml = BASE + "groups: {sg-r: {vpc: vpc-1, ingress: " + refs + "}}\n";
         assertThat(load(yaml, false).warnings()).anyMatch(w -> w.endsWith("sg-r has 61 inbound IPv4 rules, beyond the AWS"
@@ -82,7 +82,7 @@ class QuotaTest {
     }
 
     @Test
-    void moreThanFiveGroupsPerInterfaceWarns() {
+    void sg2_quota_moreThanFiveGroupsPerInterfaceWarns() {
         StringBuilder g = new StringBuilder("groups: {");
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
@@ -97,7 +97,7 @@ class QuotaTest {
     }
 
     @Test
-    void moreThan1000RulesOverTheGroupsOfAnInterfaceWarns() {
+    void sg2_quota_moreThan1000RulesOverTheGroupsOfAnInterfaceWarns() {
         StringBuilder g = new StringBuilder("groups:\n");
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < 17; i++) {
@@ -114,7 +114,7 @@ class QuotaTest {
     }
 
     @Test
-    void moreThan20NaclEntriesPerDirectionPerFamilyWarns() {
+    void sg2_quota_moreThan20NaclEntriesPerDirectionPerFamilyWarns() {
         String entries = "[" + String.join(", ", IntStream.range(1, 22).mapToObj(i -> "\"" + i + " allow tcp " + i + " 0.0.0.0/0\"").toList()) + "]";
         String yaml = BASE + "nacls: {acl-1: {vpc: vpc-1, default: true, subnets: [subnet-a], egress: " + entries + "}}\n";
         String expected = dir.resolve("w.yaml") + ": nacls.acl-1: acl-1 has 21 outbound IPv4 entries, beyond the AWS quota"
@@ -124,7 +124,7 @@ class QuotaTest {
     }
 
     @Test
-    void anIcmpRuleWithAnyTypeAndASpecificCodeWarnsThatItMatchesNothing() {
+    void sg2_quota_anIcmpRuleWithAnyTypeAndASpecificCodeWarnsThatItMatchesNothing() {
         Path sg = write(dir, "sg.json", """
                 {"SecurityGroups": [{"GroupId": "sg-1", "IpPermissions": [
                   {"IpProtocol": "icmp", "FromPort": -1, "ToPort": 4, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}]}]}
@@ -137,7 +137,7 @@ class QuotaTest {
     }
 
     @Test
-    void withinQuotasNothingIsSaid() {
+    void sg2_quota_withinQuotasNothingIsSaid() {
         String yaml = BASE + "groups: {sg-ok: {vpc: vpc-1, ingress: " + rules(60, 60) + "}}\n"
                 + "enis: {eni-1: {subnet: subnet-a, ips: [10.0.1.5], groups: [sg-ok]}}\n";
         assertThat(load(yaml, true).warnings()).isEmpty();
