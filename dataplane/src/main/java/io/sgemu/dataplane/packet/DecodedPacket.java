@@ -64,6 +64,59 @@ public final class DecodedPacket {
         laterFragment = false;
     }
 
+    /** Copies every field of {@code o} into this one (hand-off between threads without allocation). */
+    public void copyFrom(DecodedPacket o) {
+        status = o.status;
+        reason = o.reason;
+        timeNanos = o.timeNanos;
+        ipVersion = o.ipVersion;
+        protocol = o.protocol;
+        srcHi = o.srcHi;
+        srcLo = o.srcLo;
+        dstHi = o.dstHi;
+        dstLo = o.dstLo;
+        srcPort = o.srcPort;
+        dstPort = o.dstPort;
+        icmpType = o.icmpType;
+        icmpCode = o.icmpCode;
+        icmpId = o.icmpId;
+        tcpFlags = o.tcpFlags;
+        ipLength = o.ipLength;
+        laterFragment = o.laterFragment;
+    }
+
+    /**
+     * A hash of the flow that is the same for both directions (addresses and ports swapped), so that a
+     * flow and its replies meet the same worker. ICMP echo hashes by identifier; frames without addresses
+     * hash to 0.
+     */
+    public int symmetricFlowHash() {
+        if (!hasAddresses()) {
+            return 0;
+        }
+        long a = mix(srcHi, srcLo);
+        long b = mix(dstHi, dstLo);
+        int pa = srcPort < 0 ? 0 : srcPort;
+        int pb = dstPort < 0 ? 0 : dstPort;
+        if (protocol == 1 || protocol == 58) {
+            pa = pb = icmpId < 0 ? 0 : icmpId;
+        }
+        // Order-free combination: sum and product-free mixing of both ends.
+        long h = (a + b) ^ ((a ^ b) * 0x9E3779B97F4A7C15L) ^ ((long) (pa + pb) << 16) ^ ((long) (pa ^ pb) * 0xC2B2AE3D27D4EB4FL)
+                ^ protocol;
+        h ^= h >>> 33;
+        h *= 0xFF51AFD7ED558CCDL;
+        h ^= h >>> 33;
+        return (int) h;
+    }
+
+    private static long mix(long hi, long lo) {
+        long h = hi * 0x9E3779B97F4A7C15L + lo;
+        h ^= h >>> 29;
+        h *= 0xBF58476D1CE4E5B9L;
+        return h ^ (h >>> 32);
+    }
+
     public boolean hasAddresses() {
         return ipVersion == 4 || ipVersion == 6;
     }

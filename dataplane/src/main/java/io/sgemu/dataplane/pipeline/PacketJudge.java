@@ -1,0 +1,295 @@
+package io.sgemu.dataplane.pipeline;
+
+import io.sgemu.dataplane.conntrack.ConnTrackWorker;
+import io.sgemu.dataplane.flowlog.FastFlowLogAggregator;
+import io.sgemu.dataplane.packet.DecodedPacket;
+import io.sgemu.dataplane.policy.Policy;
+
+/**
+ * The four stages of SEMANTICS.md section 5 on the fast path, for one worker: a packet, a compiled
+ * {@link Policy}, this worker's handle on the shared connection-tracking table, its counters and its
+ * flow-log aggregator. Nothing is allocated per packet.
+ *
+ * <p>It gives the reference evaluator's answers (control's {@code ReferenceEvaluator}), decision for
+ * decision: the differential tests hold it to that. Where it may differ, it says so: a packet that would
+ * create a tracked connection when the table has no free slot is refused at the
+ * {@code conntrack-allowance} stage (the reference has no table size), and with several workers the
+ * allowance is counted per worker clock (see {@code ConnTrackWorker}).
+ *
+ * <p>Not thread-safe: one judge per worker thread. The policy may be replaced between packets
+ * ({@link #policy(Policy)}); a packet is judged against one policy.
+ */
+public final class PacketJudge {
+
+    private static final int TCP = 6;
+    private static final int UDP = 17;
+    private static final int ICMP = 1;
+    private static final int ICMPV6 = 58;
+    private static final int SYN = 2;
+    private static final int RST = 4;
+
+    private Policy policy;
+    private final ConnTrackWorker conntrack;
+    private final StageCounters counters;
+    /** Null when no flow logs are wanted. */
+    private final FastFlowLogAggregator flowLogs;
+    private long nowNanos = Long.MIN_VALUE;
+
+    // The packet as judged (Packet.from of the reference): ports, ICMP fields and flags cleared on later fragments.
+    private int family;
+    private int protocol;
+    private long srcHi;
+    private long srcLo;
+    private long dstHi;
+    private long dstLo;
+    private int srcPort;
+    private int dstPort;
+    private int icmpType;
+    private int icmpCode;
+    private int icmpId;
+    private int tcpFlags;
+    private int length;
+    private long timeNanos;
+    /** Address entries of both ends ({@link Policy#NONE}: external). */
+    private int srcEntry;
+    private int dstEntry;
+
+    public PacketJudge(Policy policy, ConnTrackWorker conntrack, StageCounters counters, FastFlowLogAggregator flowLogs) {
+        this.conntrack = conntrack;
+        this.counters = counters;
+        this.flowLogs = flowLogs;
+        policy(policy);
+    }
+
+    /** Judges later packets against {@code next}. Tracked connections carry over; untracked flows meet the new rules. */
+    public void policy(Policy next) {
+        boolean changed = policy != null && next != policy;
+        this.policy = next;
+        counters.ensureEnis(next.eniCount());
+        if (changed) {
+            conntrack.timeoutsChanged();
+        }
+    }
+
+    public Policy policy() {
+        return policy;
+    }
+
+    public StageCounters counters() {
+        return counters;
+    }
+
+    public ConnTrackWorker conntrack() {
+        return conntrack;
+    }
+
+    /**
+     * Judges one decoded frame into {@code out} at the packet's own time (or the latest time this judge
+     * has seen, if later). {@code sequence} orders flow-log records across workers (the frame number in a
+     * replay).
+     */
+    public void judge(DecodedPacket d, long sequence, FastVerdict out) {
+        judge(d, sequence, d.timeNanos, out);
+    }
+
+    /**
+     * Judges one decoded frame at {@code clockNanos}: the input's clock, the latest packet time over all
+     * workers' packets so far (the reader of a replay keeps it), so that every worker judges at the time
+     * the reference would. The clock only moves forward: a packet stamped earlier than one already seen
+     * is judged at the latest time seen; its flow-log observation keeps its own time (the aggregator
+     * places it).
+     */
+    public void judge(DecodedPacket d, long sequence, long clockNanos, FastVerdict out) {
+        if (d.status != DecodedPacket.Status.OK) {
+            out.set(Verdicts.SKIP, Verdicts.NO_STAGE, Verdicts.reasonCode(d.reason), Policy.NONE, Policy.NONE);
+            return;
+        }
+        load(d);
+        if (clockNanos > nowNanos) {
+            nowNanos = clockNanos;
+        }
+        if (timeNanos > nowNanos) {
+            nowNanos = timeNanos;
+        }
+        Policy pol = policy;
+        srcEntry = pol.findAddress(family, srcHi, srcLo);
+        dstEntry = pol.findAddress(family, dstHi, dstLo);
+        int a = srcEntry == Policy.NONE ? Policy.NONE : pol.addressEni(srcEntry);
+        int b = dstEntry == Policy.NONE ? Policy.NONE : pol.addressEni(dstEntry);
+        // Reserved traffic is recognised before the ENI check, as the reference does.
+        if (pol.isReserved(family, srcHi, srcLo, dstHi, dstLo, protocol, srcPort, dstPort, a, b)) {
+            out.set(Verdicts.SKIP, Verdicts.NO_STAGE, Verdicts.RESERVED_ADDRESS, a, b);
+            return;
+        }
+        if (a == Policy.NONE && b == Policy.NONE) {
+            out.set(Verdicts.SKIP, Verdicts.NO_STAGE, Verdicts.NO_ENI, a, b);
+            return;
+        }
+        boolean sameSubnet = a != Policy.NONE && b != Policy.NONE && pol.eniSubnet(a) == pol.eniSubnet(b);
+
+        int rejected = Verdicts.NO_STAGE;
+        if (a != Policy.NONE) {
+            rejected = securityGroupStage(pol, a, true);
+            if (rejected == Verdicts.NO_STAGE && !sameSubnet) {
+                rejected = naclStage(pol, a, true);
+            }
+        }
+        boolean leftA = rejected == Verdicts.NO_STAGE;
+        if (b != Policy.NONE && leftA) {
+            if (!sameSubnet) {
+                rejected = naclStage(pol, b, false);
+            }
+            if (rejected == Verdicts.NO_STAGE) {
+                rejected = securityGroupStage(pol, b, false);
+            }
+        }
+        if (flowLogs != null) {
+            if (a != Policy.NONE) {
+                observe(pol, a, false, leftA, d, sequence);
+            }
+            if (b != Policy.NONE && leftA) {
+                observe(pol, b, true, rejected == Verdicts.NO_STAGE, d, sequence);
+            }
+        }
+        out.set(rejected == Verdicts.NO_STAGE ? Verdicts.ACCEPT : Verdicts.REJECT, rejected, Verdicts.NO_REASON, a, b);
+    }
+
+    private void load(DecodedPacket d) {
+        family = d.ipVersion;
+        protocol = d.protocol;
+        srcHi = d.srcHi;
+        srcLo = d.srcLo;
+        dstHi = d.dstHi;
+        dstLo = d.dstLo;
+        boolean later = d.laterFragment;
+        boolean ports = (protocol == TCP || protocol == UDP) && !later;
+        boolean icmp = (protocol == ICMP || protocol == ICMPV6) && !later;
+        srcPort = ports ? d.srcPort : -1;
+        dstPort = ports ? d.dstPort : -1;
+        icmpType = icmp ? d.icmpType : -1;
+        icmpCode = icmp ? d.icmpCode : -1;
+        icmpId = icmp ? d.icmpId : -1;
+        tcpFlags = protocol == TCP && !later ? d.tcpFlags : -1;
+        length = d.ipLength;
+        timeNanos = d.timeNanos;
+    }
+
+    /**
+     * Stage 1 ({@code egress}) or 4 on ENI {@code eni}: conntrack first, then the rules. Answers the
+     * rejecting stage, or {@link Verdicts#NO_STAGE} when the packet passes.
+     */
+    private int securityGroupStage(Policy pol, int eni, boolean egress) {
+        int stage = egress ? Verdicts.SG_EGRESS : Verdicts.SG_INGRESS;
+        // The flow as this ENI sees it: its own public IPv4 is its private address.
+        long sHi = srcHi;
+        long sLo = srcLo;
+        long dHi = dstHi;
+        long dLo = dstLo;
+        if (srcEntry != Policy.NONE && pol.addressEni(srcEntry) == eni) {
+            sHi = pol.ownViewHi(srcEntry);
+            sLo = pol.ownViewLo(srcEntry);
+        }
+        if (dstEntry != Policy.NONE && pol.addressEni(dstEntry) == eni) {
+            dHi = pol.ownViewHi(dstEntry);
+            dLo = pol.ownViewLo(dstEntry);
+        }
+        int keySrcPort;
+        int keyDstPort;
+        if (protocol == TCP || protocol == UDP) {
+            keySrcPort = srcPort;
+            keyDstPort = dstPort;
+        } else if (isIcmpEcho()) {
+            keySrcPort = icmpId;
+            keyDstPort = icmpId;
+        } else {
+            keySrcPort = -1;
+            keyDstPort = -1;
+        }
+        // ICMP errors are judged by the rules every time: they neither use nor create entries.
+        boolean stateless = isIcmpError();
+        if (!stateless) {
+            int slot = conntrack.lookup(eni, protocol, family, sHi, sLo, keySrcPort, dHi, dLo, keyDstPort, nowNanos, pol);
+            if (slot >= 0) {
+                conntrack.update(slot, family, sHi, sLo, keySrcPort, tcpFlags, nowNanos);
+                counters.stage(eni, stage, true, length);
+                return Verdicts.NO_STAGE;
+            }
+        }
+        int remoteEntry = egress ? dstEntry : srcEntry;
+        long rHi = egress ? dstHi : srcHi;
+        long rLo = egress ? dstLo : srcLo;
+        int remoteIdentity = remoteEntry == Policy.NONE ? Policy.NONE : pol.identity(remoteEntry);
+        if (!pol.securityGroupAllows(eni, egress, family, rHi, rLo, remoteIdentity, protocol, dstPort, icmpType, icmpCode)) {
+            counters.stage(eni, stage, false, length);
+            return stage;
+        }
+        boolean tracks = pol.tracksEveryFlow(eni) || !pol.untracked(eni, egress, family, rHi, rLo, protocol, srcPort, dstPort);
+        boolean rst = protocol == TCP && tcpFlags >= 0 && (tcpFlags & RST) != 0;
+        if (tracks && !stateless && !rst) {
+            long max = pol.maxTrackedConnections(eni);
+            if (max > 0 && conntrack.liveEntries(eni, nowNanos, pol) >= max) {
+                counters.stage(eni, stage, true, length);
+                counters.allowanceExceeded(eni);
+                counters.stage(eni, Verdicts.CONNTRACK_ALLOWANCE, false, length);
+                return Verdicts.CONNTRACK_ALLOWANCE;
+            }
+            if (conntrack.insert(eni, protocol, family, sHi, sLo, keySrcPort, dHi, dLo, keyDstPort, tcpFlags, nowNanos) < 0) {
+                counters.stage(eni, stage, true, length);
+                counters.tableFull(eni);
+                counters.stage(eni, Verdicts.CONNTRACK_ALLOWANCE, false, length);
+                return Verdicts.CONNTRACK_ALLOWANCE;
+            }
+        }
+        counters.stage(eni, stage, true, length);
+        return Verdicts.NO_STAGE;
+    }
+
+    /** Stage 2 ({@code egress}, the source's subnet) or 3 (the destination's subnet). */
+    private int naclStage(Policy pol, int eni, boolean egress) {
+        int stage = egress ? Verdicts.NACL_EGRESS : Verdicts.NACL_INGRESS;
+        long rHi = egress ? dstHi : srcHi;
+        long rLo = egress ? dstLo : srcLo;
+        boolean allowed = pol.networkAclAllows(pol.eniSubnet(eni), egress, family, rHi, rLo, protocol, dstPort, icmpType, icmpCode);
+        counters.stage(eni, stage, allowed, length);
+        return allowed ? Verdicts.NO_STAGE : stage;
+    }
+
+    private void observe(Policy pol, int eni, boolean ingress, boolean accept, DecodedPacket d, long sequence) {
+        long sHi = srcHi;
+        long sLo = srcLo;
+        long dHi = dstHi;
+        long dLo = dstLo;
+        if (srcEntry != Policy.NONE && pol.addressEni(srcEntry) == eni) {
+            sHi = pol.loggedHi(srcEntry);
+            sLo = pol.loggedLo(srcEntry);
+        }
+        if (dstEntry != Policy.NONE && pol.addressEni(dstEntry) == eni) {
+            dHi = pol.loggedHi(dstEntry);
+            dLo = pol.loggedLo(dstEntry);
+        }
+        boolean ports = protocol == TCP || protocol == UDP;
+        flowLogs.observe(eni, ingress, accept, family, sHi, sLo, dHi, dLo, srcHi, srcLo, dstHi, dstLo,
+                ports ? Math.max(0, srcPort) : 0, ports ? Math.max(0, dstPort) : 0, protocol,
+                protocol == TCP ? Math.max(0, tcpFlags) : 0, length, timeNanos, sequence);
+    }
+
+    private boolean isIcmpEcho() {
+        if (protocol == ICMP) {
+            return icmpType == 8 || icmpType == 0;
+        }
+        return protocol == ICMPV6 && (icmpType == 128 || icmpType == 129);
+    }
+
+    /** ICMP destination unreachable, source quench, redirect, time exceeded, parameter problem; ICMPv6 types below 128. */
+    private boolean isIcmpError() {
+        if (protocol == ICMP) {
+            return icmpType == 3 || icmpType == 4 || icmpType == 5 || icmpType == 11 || icmpType == 12;
+        }
+        return protocol == ICMPV6 && icmpType >= 0 && icmpType < 128;
+    }
+
+    /** The latest packet time seen. */
+    public long nowNanos() {
+        return nowNanos;
+    }
+}

@@ -1,0 +1,86 @@
+package io.sgemu.dataplane.pipeline;
+
+import java.util.Arrays;
+
+/**
+ * Per ENI and stage, the packets and bytes accepted and rejected, and the allowance refusals: the
+ * counters of one worker (single writer, no sharing). A reader on another thread sums workers' counters
+ * after they stopped, or tolerates slightly stale values (plain reads of longs written plainly).
+ */
+public final class StageCounters {
+
+    private static final int PER_STAGE = 4; // accepted packets, accepted bytes, rejected packets, rejected bytes
+    private static final int PER_ENI = Verdicts.STAGE_COUNT * PER_STAGE + 2; // + allowance refusals, table-full drops
+    private static final int ALLOWANCE_EXCEEDED = Verdicts.STAGE_COUNT * PER_STAGE;
+    private static final int TABLE_FULL = ALLOWANCE_EXCEEDED + 1;
+
+    private long[] counts;
+
+    public StageCounters(int eniCount) {
+        counts = new long[Math.max(1, eniCount) * PER_ENI];
+    }
+
+    /** Makes room for ENI numbers below {@code eniCount} (a new snapshot with more ENIs): not on the packet path. */
+    public void ensureEnis(int eniCount) {
+        if (eniCount * PER_ENI > counts.length) {
+            counts = Arrays.copyOf(counts, eniCount * PER_ENI);
+        }
+    }
+
+    void stage(int eni, int stage, boolean accepted, int bytes) {
+        int i = eni * PER_ENI + stage * PER_STAGE + (accepted ? 0 : 2);
+        counts[i]++;
+        counts[i + 1] += bytes;
+    }
+
+    void allowanceExceeded(int eni) {
+        counts[eni * PER_ENI + ALLOWANCE_EXCEEDED]++;
+    }
+
+    void tableFull(int eni) {
+        counts[eni * PER_ENI + TABLE_FULL]++;
+    }
+
+    public int eniCapacity() {
+        return counts.length / PER_ENI;
+    }
+
+    public long acceptedPackets(int eni, int stage) {
+        return get(eni, stage * PER_STAGE);
+    }
+
+    public long acceptedBytes(int eni, int stage) {
+        return get(eni, stage * PER_STAGE + 1);
+    }
+
+    public long rejectedPackets(int eni, int stage) {
+        return get(eni, stage * PER_STAGE + 2);
+    }
+
+    public long rejectedBytes(int eni, int stage) {
+        return get(eni, stage * PER_STAGE + 3);
+    }
+
+    /** Packets refused because the ENI's tracked-connection allowance was exhausted ({@code conntrack_allowance_exceeded}). */
+    public long allowanceExceeded(int eni) {
+        return get(eni, ALLOWANCE_EXCEEDED);
+    }
+
+    /** Packets refused because the connection-tracking table had no free slot. */
+    public long tableFull(int eni) {
+        return get(eni, TABLE_FULL);
+    }
+
+    private long get(int eni, int offset) {
+        int i = eni * PER_ENI + offset;
+        return i < counts.length ? counts[i] : 0;
+    }
+
+    /** Adds another worker's counters into these (for totals). */
+    public void addAll(StageCounters other) {
+        ensureEnis(other.eniCapacity());
+        for (int i = 0; i < other.counts.length; i++) {
+            counts[i] += other.counts[i];
+        }
+    }
+}
