@@ -5,6 +5,7 @@ import io.sgemu.control.changes.Change;
 import io.sgemu.control.changes.ChangeLog;
 import io.sgemu.control.changes.ChangeLogException;
 import io.sgemu.control.reference.EvaluatorSettings;
+import io.sgemu.control.replay.FastReplayer;
 import io.sgemu.control.replay.Replayer;
 import io.sgemu.control.replay.Replayer.ReplayResult;
 import io.sgemu.control.replay.ReplaySummary;
@@ -73,6 +74,21 @@ final class ReplayCommand implements Callable<Integer> {
                 + "(default ${DEFAULT-VALUE}).")
     int tcpCloseLinger;
 
+    @Option(names = "--workers", paramLabel = "N",
+            description = "Worker threads of the fast dataplane (default: the number of cores, ${DEFAULT-VALUE} here). "
+                + "1 judges every packet on the reading thread.")
+    int workers = Runtime.getRuntime().availableProcessors();
+
+    @Option(names = "--engine", paramLabel = "fast|reference", defaultValue = "fast",
+            description = "fast (default): the compiled dataplane. reference: the plain evaluator the fast one is "
+                + "tested against (one thread, slower; the same verdicts and flow logs).")
+    String engine;
+
+    @Option(names = "--conntrack-capacity", paramLabel = "SLOTS", defaultValue = "1048576",
+            description = "Slots of the connection-tracking table (64 bytes each; default ${DEFAULT-VALUE}). "
+                + "A new connection that finds no free slot is refused at the conntrack-allowance stage.")
+    int conntrackCapacity;
+
     @Spec
     CommandSpec spec;
 
@@ -80,6 +96,15 @@ final class ReplayCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         if (aggregationInterval != 60 && aggregationInterval != 600) {
             throw new UserInputException("--aggregation-interval must be 60 or 600, not " + aggregationInterval);
+        }
+        if (!engine.equals("fast") && !engine.equals("reference")) {
+            throw new UserInputException("--engine must be fast or reference, not '" + engine + "'");
+        }
+        if (workers < 1 || workers > io.sgemu.dataplane.pipeline.Pipeline.MAX_WORKERS) {
+            throw new UserInputException("--workers must be 1.." + io.sgemu.dataplane.pipeline.Pipeline.MAX_WORKERS);
+        }
+        if (conntrackCapacity < 1024) {
+            throw new UserInputException("--conntrack-capacity must be at least 1024");
         }
         if (tcpCloseLinger < 0) {
             throw new UserInputException("--tcp-close-linger must not be negative");
@@ -115,11 +140,16 @@ final class ReplayCommand implements Callable<Integer> {
              Writer flowStream = open(flowLogs, out)) {
             VerdictWriter verdictWriter = verdictStream == null ? null : new VerdictWriter(verdictStream);
             FlowLogTextWriter flowWriter = flowStream == null ? null : new FlowLogTextWriter(flowStream, format);
-            FlowLogAggregator aggregator = flowWriter == null ? null : new FlowLogAggregator(aggregationInterval, flowWriter);
             EvaluatorSettings settings = EvaluatorSettings.DEFAULT.withTcpCloseLingerSeconds(tcpCloseLinger);
             ReplayResult result;
             try {
-                result = new Replayer(loaded.world(), changeList, settings, aggregator, verdictWriter).run(pcap);
+                if (engine.equals("reference")) {
+                    FlowLogAggregator aggregator = flowWriter == null ? null : new FlowLogAggregator(aggregationInterval, flowWriter);
+                    result = new Replayer(loaded.world(), changeList, settings, aggregator, verdictWriter).run(pcap);
+                } else {
+                    result = new FastReplayer(loaded.world(), changeList, settings, workers, flowWriter, aggregationInterval,
+                            verdictWriter, conntrackCapacity).run(pcap);
+                }
             } catch (CaptureFormatException e) {
                 throw new UserInputException(e.getMessage(), e);
             }

@@ -127,13 +127,18 @@ public final class Replayer {
         public Map<String, io.sgemu.control.reference.EniCounters> counters;
 
         void count(Verdict v) {
+            count(v.action().ordinal(), v.action() == io.sgemu.control.reference.Action.SKIP ? v.reason() : null);
+        }
+
+        /** Counts one verdict: {@code action} 0 ACCEPT, 1 REJECT, 2 SKIP (with its reason). */
+        void count(int action, String skipReason) {
             frames++;
-            switch (v.action()) {
-                case ACCEPT -> accepted++;
-                case REJECT -> rejected++;
-                case SKIP -> {
+            switch (action) {
+                case 0 -> accepted++;
+                case 1 -> rejected++;
+                default -> {
                     skipped++;
-                    skippedByReason.merge(v.reason(), 1L, Long::sum);
+                    skippedByReason.merge(skipReason, 1L, Long::sum);
                 }
             }
         }

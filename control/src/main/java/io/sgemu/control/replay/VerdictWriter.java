@@ -24,22 +24,34 @@ public final class VerdictWriter implements AutoCloseable {
         this.out = out;
     }
 
+    /** A verdict of the reference evaluator. */
     public void write(long packetNumber, Verdict v, DecodedPacket d) throws IOException {
+        // A REJECT's reason is the rejecting rule's text for the reference; the contract carries the stage only.
+        write(packetNumber, v.action().name(), v.stage() == null ? null : v.stage().label(),
+                v.action() == io.sgemu.control.reference.Action.SKIP ? v.reason() : null, v.srcEniId(), v.dstEniId(), d);
+    }
+
+    /**
+     * One line of the contract. {@code stage} is written when not null (REJECT), {@code reason} when not
+     * null (SKIP); the ENIs are written as null where an end is no ENI.
+     */
+    public void write(long packetNumber, String action, String stage, String reason, String srcEni, String dstEni,
+                      DecodedPacket d) throws IOException {
         StringBuilder b = line;
         b.setLength(0);
         b.append("{\"packet\": ").append(packetNumber);
-        b.append(", \"action\": \"").append(v.action().name()).append('"');
-        if (v.stage() != null) {
-            b.append(", \"stage\": \"").append(v.stage().label()).append('"');
+        b.append(", \"action\": \"").append(action).append('"');
+        if (stage != null) {
+            b.append(", \"stage\": \"").append(stage).append('"');
         }
-        if (v.reason() != null) {
+        if (reason != null) {
             b.append(", \"reason\": ");
-            string(b, v.reason());
+            string(b, reason);
         }
         b.append(", \"src_eni\": ");
-        string(b, v.srcEniId());
+        string(b, srcEni);
         b.append(", \"dst_eni\": ");
-        string(b, v.dstEniId());
+        string(b, dstEni);
         if (d.protocol >= 0) {
             b.append(", \"proto\": ").append(d.protocol);
         }

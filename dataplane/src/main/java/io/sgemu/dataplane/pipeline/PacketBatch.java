@@ -23,6 +23,8 @@ final class PacketBatch {
     int size;
     /** The window of the dispatcher this batch belongs to (verdicts are merged window by window). */
     long window;
+    /** The dispatcher's clock when the window ended: the worker's clock moves to it after the batch. */
+    long windowClock;
     Policy policy;
 
     PacketBatch(int worker, int capacity) {

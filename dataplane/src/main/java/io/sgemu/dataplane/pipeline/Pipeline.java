@@ -22,9 +22,11 @@ import org.agrona.concurrent.OneToOneConcurrentArrayQueue;
  * verdicts to the {@link VerdictConsumer} in input order.
  *
  * <p>Ordering: the dispatcher cuts its input into windows of at most {@code batchSize} packets; a
- * window's packets go to at most one batch per worker, and the verdicts of a window are delivered, in
- * sequence order, once all its batches are back. A policy change ends the current window, so every
- * packet is judged against the policy in force when it was submitted.
+ * window sends one batch to every worker (empty for a worker none of its packets went to, so that every
+ * worker's clock, and with it its flow-log intervals and connection expiry, follows the input's clock),
+ * and the verdicts of a window are delivered, in sequence order, once all its batches are back. A policy
+ * change ends the current window, so every packet is judged against the policy in force when it was
+ * submitted.
  *
  * <p>With one worker the dispatcher judges inline, on its own thread: no queues, no hand-off.
  *
@@ -34,6 +36,7 @@ public final class Pipeline implements AutoCloseable {
 
     /** Batches each worker may have in flight: bounds how far the dispatcher runs ahead. */
     private static final int BATCHES_PER_WORKER = 16;
+    public static final int MAX_WORKERS = 64;
 
     private final int workerCount;
     private final int batchSize;
@@ -51,8 +54,7 @@ public final class Pipeline implements AutoCloseable {
     private Policy policy;
     private long window;
     private int windowFill;
-    /** Windows published but not yet delivered: their batch counts, oldest first (a ring). */
-    private final int[] windowBatches;
+    /** The oldest window published but not yet delivered. */
     private long oldestWindow;
     private long lastClock = Long.MIN_VALUE;
     private boolean finished;
@@ -63,8 +65,8 @@ public final class Pipeline implements AutoCloseable {
      */
     public Pipeline(int workerCount, int batchSize, Policy policy, ConnTrackTable conntrack,
                     FastFlowLogAggregator[] flowLogs, VerdictConsumer consumer) {
-        if (workerCount < 1) {
-            throw new IllegalArgumentException("at least one worker, not " + workerCount);
+        if (workerCount < 1 || workerCount > MAX_WORKERS) {
+            throw new IllegalArgumentException("1 to " + MAX_WORKERS + " workers, not " + workerCount);
         }
         if (flowLogs != null && flowLogs.length != workerCount) {
             throw new IllegalArgumentException("one flow-log aggregator per worker");
@@ -81,7 +83,6 @@ public final class Pipeline implements AutoCloseable {
         }
         current = new PacketBatch[workerCount];
         head = new PacketBatch[workerCount];
-        windowBatches = new int[BATCHES_PER_WORKER * 2 + 2];
         if (workerCount == 1) {
             workers = null;
             threads = null;
@@ -171,8 +172,12 @@ public final class Pipeline implements AutoCloseable {
         finished = true;
         if (workers == null) {
             if (flowLogs != null) {
-                flowLogs[0].advanceTo(lastClock);
-                flowLogs[0].finish();
+                if (lastClock != Long.MIN_VALUE) {
+                    flowLogs[0].advanceTo(lastClock);
+                }
+                while (!flowLogs[0].finish()) {
+                    idle.idle(); // the ring is full: the flow-log writer, on its own thread, makes room
+                }
             }
             return;
         }
@@ -228,27 +233,25 @@ public final class Pipeline implements AutoCloseable {
     }
 
     private void endWindow() {
-        int published = 0;
+        if (windowFill == 0) {
+            return;
+        }
         for (int w = 0; w < workerCount; w++) {
             PacketBatch b = current[w];
-            if (b != null) {
-                while (!workers[w].inbox.offer(b)) {
-                    checkWorkers();
-                    idle.idle();
-                }
-                current[w] = null;
-                published++;
+            if (b == null) {
+                b = takeFree(w);
+                b.size = 0;
+                b.window = window;
+                b.policy = policy;
             }
-        }
-        if (published > 0) {
-            int ring = windowBatches.length;
-            while (window - oldestWindow >= ring) {
-                // Too many windows in flight for the ring: deliver the oldest first.
-                deliver(true);
+            b.windowClock = lastClock;
+            while (!workers[w].inbox.offer(b)) {
+                checkWorkers();
+                idle.idle();
             }
-            windowBatches[(int) (window % ring)] = published;
-            window++;
+            current[w] = null;
         }
+        window++;
         windowFill = 0;
     }
 
@@ -259,7 +262,7 @@ public final class Pipeline implements AutoCloseable {
     private boolean deliver(boolean all) {
         boolean progress = false;
         while (oldestWindow < window) {
-            int need = windowBatches[(int) (oldestWindow % windowBatches.length)];
+            int need = workerCount;
             int have = 0;
             for (int w = 0; w < workerCount; w++) {
                 if (head[w] == null) {
@@ -377,13 +380,11 @@ public final class Pipeline implements AutoCloseable {
                         judge.judge(b.packets[i], b.sequence[i], b.clock[i], verdict);
                         b.record(i, verdict);
                     }
-                    if (b.size > 0) {
-                        clock = b.clock[b.size - 1];
-                        if (flowLog != null) {
-                            flowLog.advanceTo(clock);
-                        }
-                        judge.conntrack().expireDue(judge.nowNanos(), judge.policy());
+                    clock = b.windowClock;
+                    if (flowLog != null) {
+                        flowLog.advanceTo(clock);
                     }
+                    judge.conntrack().expireDue(Math.max(clock, judge.nowNanos()), judge.policy());
                     while (!done.offer(b)) {
                         idle.idle();
                     }
@@ -392,7 +393,9 @@ public final class Pipeline implements AutoCloseable {
                     if (clock != Long.MIN_VALUE) {
                         flowLog.advanceTo(clock);
                     }
-                    flowLog.finish();
+                    while (!flowLog.finish()) {
+                        idle.idle(); // the ring is full: the flow-log writer, on its own thread, makes room
+                    }
                 }
             } catch (Throwable t) {
                 failure = t;

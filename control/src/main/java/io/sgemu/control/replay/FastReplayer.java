@@ -1,0 +1,219 @@
+package io.sgemu.control.replay;
+
+import io.sgemu.control.changes.Change;
+import io.sgemu.control.compile.PolicyCompiler;
+import io.sgemu.control.model.World;
+import io.sgemu.control.reference.EniCounters;
+import io.sgemu.control.reference.EvaluatorSettings;
+import io.sgemu.control.reference.Stage;
+import io.sgemu.control.replay.Replayer.ReplayResult;
+import io.sgemu.dataplane.capture.CaptureFormatException;
+import io.sgemu.dataplane.capture.CaptureReader;
+import io.sgemu.dataplane.capture.CapturedFrame;
+import io.sgemu.dataplane.conntrack.ConnTrackTable;
+import io.sgemu.dataplane.flowlog.FastFlowLogAggregator;
+import io.sgemu.dataplane.flowlog.FlowLogSink;
+import io.sgemu.dataplane.flowlog.FlowLogWriterAgent;
+import io.sgemu.dataplane.packet.DecodedPacket;
+import io.sgemu.dataplane.packet.PacketDecoder;
+import io.sgemu.dataplane.pipeline.FastVerdict;
+import io.sgemu.dataplane.pipeline.Pipeline;
+import io.sgemu.dataplane.pipeline.StageCounters;
+import io.sgemu.dataplane.pipeline.VerdictConsumer;
+import io.sgemu.dataplane.pipeline.Verdicts;
+import io.sgemu.dataplane.policy.Policy;
+import io.sgemu.dataplane.policy.PolicySnapshot;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
+import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
+
+/**
+ * Replays a capture through the fast dataplane: the world compiled into a {@link PolicySnapshot}, N
+ * workers with flows steered by a symmetric hash, one lock-free connection-tracking table, flow-log
+ * aggregation per worker handed to one writer through a ring buffer. It gives the same verdicts, flow
+ * logs and counters as {@link Replayer} (the reference), which the differential tests hold it to.
+ *
+ * <p>Changes are compiled into a new snapshot (reusing the previous one's ENI numbers and compiled
+ * rules) and take effect before the first packet whose timestamp reaches them. The clock is the
+ * capture's: the latest timestamp read so far.
+ */
+public final class FastReplayer {
+
+    /** Packets per dispatch window (and per worker batch). */
+    static final int BATCH = 256;
+    private static final int RING_BYTES = 1 << 22;
+
+    private final World world;
+    private final List<Change> changes;
+    private final EvaluatorSettings settings;
+    private final int workers;
+    private final int conntrackCapacity;
+    private final FlowLogSink flowLogSink;
+    private final int aggregationInterval;
+    private final VerdictWriter verdicts;
+
+    /**
+     * @param flowLogSink         where flow-log records go, or null for none
+     * @param aggregationInterval 60 or 600
+     * @param verdicts            the verdict writer, or null
+     * @param conntrackCapacity   slots of the connection-tracking table
+     */
+    public FastReplayer(World world, List<Change> changes, EvaluatorSettings settings, int workers, FlowLogSink flowLogSink,
+                        int aggregationInterval, VerdictWriter verdicts, int conntrackCapacity) {
+        this.world = world;
+        this.changes = List.copyOf(changes);
+        this.settings = settings;
+        this.workers = workers;
+        this.flowLogSink = flowLogSink;
+        this.aggregationInterval = aggregationInterval;
+        this.verdicts = verdicts;
+        this.conntrackCapacity = conntrackCapacity;
+    }
+
+    public ReplayResult run(Path capture) throws IOException {
+        PolicyCompiler compiler = new PolicyCompiler(settings.region());
+        PolicySnapshot snapshot = compiler.compile(world, null);
+        ReplayResult result = new ReplayResult();
+        CurrentPolicy current = new CurrentPolicy(snapshot);
+        long lingerNanos = TimeUnit.SECONDS.toNanos(settings.tcpCloseLingerSeconds());
+        try (ConnTrackTable table = new ConnTrackTable(conntrackCapacity, lingerNanos, Math.max(16, snapshot.eniCount() * 2))) {
+            FastFlowLogAggregator[] aggregators = null;
+            FlowLogWriterAgent writer = null;
+            AgentRunner writerRunner = null;
+            if (flowLogSink != null) {
+                ManyToOneRingBuffer ring = new ManyToOneRingBuffer(new UnsafeBuffer(
+                        ByteBuffer.allocateDirect(RING_BYTES + RingBufferDescriptor.TRAILER_LENGTH)));
+                aggregators = new FastFlowLogAggregator[workers];
+                for (int w = 0; w < workers; w++) {
+                    aggregators[w] = FastFlowLogAggregator.builder(ring, w).intervalSeconds(aggregationInterval).build();
+                }
+                writer = FlowLogWriterAgent.builder(ring, workers, flowLogSink).intervalSeconds(aggregationInterval)
+                        .enis(current::flowLogEni).build();
+                writerRunner = new AgentRunner(new BackoffIdleStrategy(1, 10, 1_000, 1_000_000), Throwable::printStackTrace,
+                        null, writer);
+                AgentRunner.startOnThread(writerRunner);
+            }
+            Ordered ordered = new Ordered(result, current);
+            Pipeline pipeline = new Pipeline(workers, BATCH, snapshot, table, aggregators, ordered);
+            int nextChange = 0;
+            World now = world;
+            CapturedFrame frame = new CapturedFrame();
+            DecodedPacket packet = new DecodedPacket();
+            long clock = Long.MIN_VALUE;
+            try (CaptureReader reader = CaptureReader.open(capture)) {
+                try {
+                    while (reader.next(frame)) {
+                        PacketDecoder.decode(frame.linkType, frame.buffer, frame.offset, frame.capturedLength,
+                                frame.originalLength, frame.timeNanos, packet);
+                        while (nextChange < changes.size() && changes.get(nextChange).atNanos() <= frame.timeNanos) {
+                            now = changes.get(nextChange++).apply(now);
+                            snapshot = compiler.compile(now, snapshot);
+                            current.policy = snapshot;
+                            pipeline.policy(snapshot);
+                        }
+                        if (frame.timeNanos > clock) {
+                            clock = frame.timeNanos;
+                        }
+                        pipeline.submit(packet, frame.frameNumber, clock);
+                    }
+                } catch (CaptureFormatException e) {
+                    result.captureError = e.getMessage();
+                }
+            } finally {
+                pipeline.finish();
+                if (writerRunner != null) {
+                    while (!writer.isDone()) {
+                        Thread.onSpinWait();
+                    }
+                    writerRunner.close();
+                }
+            }
+            if (ordered.failure != null) {
+                throw ordered.failure;
+            }
+            if (verdicts != null) {
+                verdicts.close();
+            }
+            result.changesApplied = nextChange;
+            result.changesPending = changes.size() - nextChange;
+            result.counters = counters(pipeline.counters(), snapshot, table);
+        }
+        return result;
+    }
+
+    /** The per-ENI counters in the summary's terms. */
+    private static Map<String, EniCounters> counters(StageCounters c, Policy p, ConnTrackTable table) {
+        Map<String, EniCounters> out = new TreeMap<>();
+        Stage[] stages = Stage.values();
+        for (int eni = 0; eni < p.eniCount(); eni++) {
+            String id = p.eniId(eni);
+            if (id == null) {
+                continue;
+            }
+            Map<Stage, EniCounters.StageCounts> m = new EnumMap<>(Stage.class);
+            for (int s = 0; s < Verdicts.STAGE_COUNT; s++) {
+                m.put(stages[s], new EniCounters.StageCounts(c.acceptedPackets(eni, s), c.acceptedBytes(eni, s),
+                        c.rejectedPackets(eni, s), c.rejectedBytes(eni, s)));
+            }
+            long tracked = table.entries(eni);
+            long max = p.maxTrackedConnections(eni);
+            out.put(id, new EniCounters(id, m, c.allowanceExceeded(eni), max > 0 ? Math.max(0, max - tracked) : -1,
+                    (int) tracked));
+        }
+        return out;
+    }
+
+    /** The policy in force, for the flow-log writer's thread (volatile: it reads what the dispatcher set). */
+    private static final class CurrentPolicy {
+        volatile Policy policy;
+
+        CurrentPolicy(Policy p) {
+            policy = p;
+        }
+
+        io.sgemu.dataplane.flowlog.FlowLogEni flowLogEni(int eni) {
+            return policy.flowLogEni(eni);
+        }
+    }
+
+    /** Receives verdicts in capture order: counts them and writes them. */
+    private final class Ordered implements VerdictConsumer {
+        final ReplayResult result;
+        final CurrentPolicy current;
+        IOException failure;
+
+        Ordered(ReplayResult result, CurrentPolicy current) {
+            this.result = result;
+            this.current = current;
+        }
+
+        @Override
+        public void verdict(long sequence, DecodedPacket packet, FastVerdict v) {
+            result.count(v.action, v.reason == Verdicts.NO_REASON ? null : Verdicts.REASONS[v.reason]);
+            if (verdicts == null || failure != null) {
+                return;
+            }
+            Policy p = current.policy;
+            try {
+                verdicts.write(sequence, Verdicts.ACTIONS[v.action],
+                        v.stage == Verdicts.NO_STAGE ? null : Verdicts.STAGES[v.stage],
+                        v.reason == Verdicts.NO_REASON ? null : Verdicts.REASONS[v.reason],
+                        v.srcEni == Policy.NONE ? null : p.eniId(v.srcEni),
+                        v.dstEni == Policy.NONE ? null : p.eniId(v.dstEni), packet);
+            } catch (IOException e) {
+                failure = e;
+            }
+        }
+    }
+}
