@@ -1,0 +1,295 @@
+package io.sgemu.control.reference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sgemu.control.changes.Change;
+import io.sgemu.control.changes.ChangeLog;
+import io.sgemu.control.changes.ChangeLogException;
+import io.sgemu.control.model.ConnTrackConfig;
+import io.sgemu.control.model.NaclEntry;
+import io.sgemu.control.model.NetworkAcl;
+import io.sgemu.control.model.NetworkInterface;
+import io.sgemu.control.model.Peer;
+import io.sgemu.control.model.Protocols;
+import io.sgemu.control.model.SecurityGroup;
+import io.sgemu.control.model.SgRule;
+import io.sgemu.control.model.World;
+import io.sgemu.control.replay.FastReplayer;
+import io.sgemu.control.replay.Replayer;
+import io.sgemu.control.replay.VerdictWriter;
+import io.sgemu.dataplane.capture.PcapWriter;
+import io.sgemu.dataplane.flowlog.FlowLogAggregator;
+import io.sgemu.dataplane.flowlog.FlowLogFormat;
+import io.sgemu.dataplane.flowlog.FlowLogTextWriter;
+import io.sgemu.dataplane.net.IpAddress;
+import io.sgemu.dataplane.packet.LinkType;
+import io.sgemu.dataplane.packet.PacketBuilder;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The fast dataplane against the reference evaluator, end to end: for seeded random worlds (IPv4 and
+ * IPv6, references, prefix lists, NACLs, secondary and public IPs, always-tracked interface types,
+ * per-ENI timeouts, allowances), random packet sequences written to a capture (TCP with every flag
+ * mix, UDP, ICMP echo and errors, other protocols, later fragments, time jumps across every timeout)
+ * and random EC2 changes during the replay, {@link FastReplayer} must write exactly the verdicts and
+ * flow-log records that {@link Replayer} writes: with one worker, and with three (flows steered to
+ * workers, verdicts and records merged back in capture order). Worlds with allowances run with one
+ * worker only: across workers the allowance is counted per worker clock (see the pipeline's comment).
+ */
+class FastPathDifferentialTest {
+
+    private static final int PACKETS = 2_500;
+    private static final AtomicLong JUDGED = new AtomicLong();
+
+    @TempDir
+    Path dir;
+
+    static LongStream seeds() {
+        return LongStream.range(0, 200).map(i -> 0x5EED_0000L + i * 7919);
+    }
+
+    @ParameterizedTest
+    @MethodSource("seeds")
+    void fastPathWritesTheReferencesVerdictsAndFlowLogs(long seed) throws IOException {
+        SplittableRandom r = new SplittableRandom(seed);
+        boolean allowances = r.nextInt(3) == 0;
+        World world = withTimeouts(ReferencePropertiesTest.RandomWorlds.world(r, allowances), r);
+        List<Packet> packets = withFragments(ReferencePropertiesTest.RandomWorlds.packets(r, world, PACKETS, false), r);
+        Path pcap = writeCapture(packets);
+        List<Change> changes = randomChanges(r, world, packets);
+
+        Output reference = reference(world, changes, pcap);
+        int[] workerCounts = allowances ? new int[] {1} : new int[] {1, 3};
+        for (int workers : workerCounts) {
+            Output fast = fast(world, changes, pcap, workers);
+            assertThat(fast.verdicts).as("seed %d, %d worker(s): verdicts", seed, workers).isEqualTo(reference.verdicts);
+            assertThat(fast.flowLogs).as("seed %d, %d worker(s): flow logs", seed, workers).isEqualTo(reference.flowLogs);
+            JUDGED.addAndGet(packets.size());
+        }
+    }
+
+    @AfterAll
+    static void report() {
+        System.out.println("fast path vs reference: " + JUDGED.get() + " packets judged by both, identically");
+    }
+
+    private record Output(List<String> verdicts, List<String> flowLogs) {
+    }
+
+    private static Output reference(World world, List<Change> changes, Path pcap) throws IOException {
+        StringWriter v = new StringWriter();
+        StringWriter f = new StringWriter();
+        FlowLogTextWriter flows = new FlowLogTextWriter(f, FlowLogFormat.DEFAULT);
+        new Replayer(world, changes, EvaluatorSettings.DEFAULT, new FlowLogAggregator(60, flows), new VerdictWriter(v)).run(pcap);
+        flows.flush();
+        return new Output(v.toString().lines().toList(), f.toString().lines().toList());
+    }
+
+    private static Output fast(World world, List<Change> changes, Path pcap, int workers) throws IOException {
+        StringWriter v = new StringWriter();
+        StringWriter f = new StringWriter();
+        FlowLogTextWriter flows = new FlowLogTextWriter(f, FlowLogFormat.DEFAULT);
+        new FastReplayer(world, changes, EvaluatorSettings.DEFAULT, workers, flows, 60, new VerdictWriter(v), 1 << 14).run(pcap);
+        flows.flush();
+        return new Output(v.toString().lines().toList(), f.toString().lines().toList());
+    }
+
+    /** Short per-ENI timeouts on some ENIs, so that the time jumps of the packets cross them. */
+    private static World withTimeouts(World w, SplittableRandom r) {
+        World out = w;
+        for (NetworkInterface e : w.networkInterfaces().values()) {
+            if (r.nextInt(3) == 0) {
+                ConnTrackConfig c = e.connTrack() == null ? ConnTrackConfig.DEFAULT : e.connTrack();
+                out = out.withNetworkInterface(e.withConnTrack(new ConnTrackConfig(60 + r.nextInt(60), 30 + r.nextInt(31),
+                        60 + r.nextInt(121), c.maxTrackedConnections())));
+            }
+        }
+        return out;
+    }
+
+    /** Some TCP and UDP packets become later fragments: no ports, no flags. */
+    private static List<Packet> withFragments(List<Packet> in, SplittableRandom r) {
+        List<Packet> out = new ArrayList<>(in.size());
+        for (Packet p : in) {
+            if (Protocols.hasPorts(p.protocol()) && r.nextInt(25) == 0) {
+                out.add(new Packet(p.timeNanos(), p.protocol(), p.src(), p.dst(), -1, -1, -1, -1, -1, -1, p.length()));
+            } else {
+                out.add(p);
+            }
+        }
+        return out;
+    }
+
+    private Path writeCapture(List<Packet> packets) throws IOException {
+        Path pcap = dir.resolve("packets.pcap");
+        try (PcapWriter w = PcapWriter.create(pcap, LinkType.ETHERNET, PcapWriter.Precision.NANOSECONDS)) {
+            for (Packet p : packets) {
+                w.write(p.timeNanos(), frame(p));
+            }
+        }
+        return pcap;
+    }
+
+    private static byte[] frame(Packet p) {
+        PacketBuilder b = PacketBuilder.ip(p.src(), p.dst());
+        int payload = Math.max(0, p.length() - 60);
+        boolean later = Protocols.hasPorts(p.protocol()) && p.srcPort() < 0;
+        switch (p.protocol()) {
+            case Protocols.TCP -> b.tcp(Math.max(0, p.srcPort()), Math.max(0, p.dstPort()), Math.max(0, p.tcpFlags()), payload);
+            case Protocols.UDP -> b.udp(Math.max(0, p.srcPort()), Math.max(0, p.dstPort()), payload);
+            case Protocols.ICMP, Protocols.ICMPV6 -> b.icmp(p.icmpType(), p.icmpCode(), Math.max(0, p.icmpId())).payload(payload);
+            default -> b.protocol(p.protocol(), payload);
+        }
+        if (later) {
+            b.fragment(1 + (p.length() & 7), (p.length() & 1) == 0);
+        }
+        return b.ethernet().build();
+    }
+
+    /**
+     * Up to four EC2 changes at random times in the capture: group lists of ENIs (membership), timeouts,
+     * a new inbound rule, a revoked outbound rule, NACL entries created and deleted. A change the change
+     * log refuses (as EC2 would) is left out.
+     */
+    private List<Change> randomChanges(SplittableRandom r, World world, List<Packet> packets) throws IOException {
+        Path file = dir.resolve("changes.jsonl");
+        List<String> lines = new ArrayList<>();
+        List<Change> accepted = List.of();
+        long first = packets.get(0).timeNanos();
+        long last = packets.get(packets.size() - 1).timeNanos();
+        int count = r.nextInt(5);
+        List<Long> times = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            times.add(first + (long) (r.nextDouble() * (last - first)));
+        }
+        times.sort(null);
+        World now = world;
+        for (long at : times) {
+            String line = changeLine(r, now, at);
+            if (line == null) {
+                continue;
+            }
+            lines.add(line);
+            Files.write(file, lines);
+            try {
+                accepted = ChangeLog.read(file, world);
+                now = world;
+                for (Change c : accepted) {
+                    now = c.apply(now);
+                }
+            } catch (ChangeLogException e) {
+                lines.remove(lines.size() - 1);
+            }
+        }
+        Files.write(file, lines);
+        return lines.isEmpty() ? List.of() : ChangeLog.read(file, world);
+    }
+
+    private static String changeLine(SplittableRandom r, World w, long atNanos) {
+        String at = String.format(java.util.Locale.ROOT, "%d.%09d", atNanos / 1_000_000_000L, atNanos % 1_000_000_000L);
+        List<NetworkInterface> enis = new ArrayList<>(w.networkInterfaces().values());
+        List<SecurityGroup> groups = new ArrayList<>(w.securityGroups().values());
+        switch (r.nextInt(6)) {
+            case 0 -> {
+                NetworkInterface e = enis.get(r.nextInt(enis.size()));
+                List<String> ids = new ArrayList<>();
+                for (SecurityGroup g : groups) {
+                    if (r.nextBoolean()) {
+                        ids.add("\"" + g.id() + "\"");
+                    }
+                }
+                if (ids.isEmpty()) {
+                    ids.add("\"" + groups.get(0).id() + "\"");
+                }
+                return "{\"at\": " + at + ", \"action\": \"ModifyNetworkInterfaceAttribute\", \"input\": {\"NetworkInterfaceId\": \""
+                        + e.id() + "\", \"Groups\": [" + String.join(", ", ids) + "]}}";
+            }
+            case 1 -> {
+                NetworkInterface e = enis.get(r.nextInt(enis.size()));
+                return "{\"at\": " + at + ", \"action\": \"ModifyNetworkInterfaceAttribute\", \"input\": {\"NetworkInterfaceId\": \""
+                        + e.id() + "\", \"ConnectionTrackingSpecification\": {\"TcpEstablishedTimeout\": " + (60 + r.nextInt(100))
+                        + ", \"UdpTimeout\": " + (30 + r.nextInt(31)) + ", \"UdpStreamTimeout\": " + (60 + r.nextInt(121)) + "}}}";
+            }
+            case 2 -> {
+                SecurityGroup g = groups.get(r.nextInt(groups.size()));
+                int port = 1 + r.nextInt(65000);
+                String peer = r.nextBoolean() ? "\"IpRanges\": [{\"CidrIp\": \"0.0.0.0/0\"}]"
+                        : "\"UserIdGroupPairs\": [{\"GroupId\": \"" + groups.get(r.nextInt(groups.size())).id() + "\"}]";
+                return "{\"at\": " + at + ", \"action\": \"AuthorizeSecurityGroupIngress\", \"input\": {\"GroupId\": \"" + g.id()
+                        + "\", \"IpPermissions\": [{\"IpProtocol\": \"" + (r.nextBoolean() ? "tcp" : "udp") + "\", \"FromPort\": "
+                        + port + ", \"ToPort\": " + (port + r.nextInt(500)) + ", " + peer + "}]}}";
+            }
+            case 3 -> {
+                SecurityGroup g = groups.get(r.nextInt(groups.size()));
+                boolean egress = r.nextBoolean();
+                List<SgRule> rules = g.rules(egress);
+                if (rules.isEmpty()) {
+                    return null;
+                }
+                return "{\"at\": " + at + ", \"action\": \"RevokeSecurityGroup" + (egress ? "Egress" : "Ingress")
+                        + "\", \"input\": {\"GroupId\": \"" + g.id() + "\", \"IpPermissions\": [" + permission(rules.get(r.nextInt(rules.size())))
+                        + "]}}";
+            }
+            case 4 -> {
+                NetworkAcl acl = customAcl(w, r);
+                if (acl == null) {
+                    return null;
+                }
+                boolean egress = r.nextBoolean();
+                int number = 1 + r.nextInt(300);
+                for (NaclEntry e : acl.entries()) {
+                    if (e.egress() == egress && e.ruleNumber() == number) {
+                        return null;
+                    }
+                }
+                return "{\"at\": " + at + ", \"action\": \"CreateNetworkAclEntry\", \"input\": {\"NetworkAclId\": \"" + acl.id()
+                        + "\", \"RuleNumber\": " + number + ", \"Protocol\": \"" + (r.nextBoolean() ? "6" : "-1") + "\", \"RuleAction\": \""
+                        + (r.nextBoolean() ? "allow" : "deny") + "\", \"Egress\": " + egress + ", \"CidrBlock\": \""
+                        + (r.nextBoolean() ? "0.0.0.0/0" : "10.0.0.0/16") + "\", \"PortRange\": {\"From\": 1024, \"To\": 65535}}}";
+            }
+            default -> {
+                NetworkAcl acl = customAcl(w, r);
+                if (acl == null || acl.entries().isEmpty()) {
+                    return null;
+                }
+                NaclEntry e = acl.entries().get(r.nextInt(acl.entries().size()));
+                return "{\"at\": " + at + ", \"action\": \"DeleteNetworkAclEntry\", \"input\": {\"NetworkAclId\": \"" + acl.id()
+                        + "\", \"RuleNumber\": " + e.ruleNumber() + ", \"Egress\": " + e.egress() + "}}";
+            }
+        }
+    }
+
+    private static NetworkAcl customAcl(World w, SplittableRandom r) {
+        List<NetworkAcl> custom = w.networkAcls().values().stream().filter(a -> !a.isDefault()).toList();
+        return custom.isEmpty() ? null : custom.get(r.nextInt(custom.size()));
+    }
+
+    /** A rule as the EC2 API's IpPermission. */
+    private static String permission(SgRule rule) {
+        StringBuilder sb = new StringBuilder("{\"IpProtocol\": \"").append(Protocols.name(rule.protocol())).append('"');
+        if (rule.protocol() != Protocols.ALL) {
+            sb.append(", \"FromPort\": ").append(rule.fromPort()).append(", \"ToPort\": ").append(rule.toPort());
+        }
+        switch (rule.peer()) {
+            case Peer.CidrPeer c -> {
+                boolean v4 = c.cidr().family() == IpAddress.V4;
+                sb.append(v4 ? ", \"IpRanges\": [{\"CidrIp\": \"" : ", \"Ipv6Ranges\": [{\"CidrIpv6\": \"").append(c.cidr()).append("\"}]");
+            }
+            case Peer.PrefixListPeer pl -> sb.append(", \"PrefixListIds\": [{\"PrefixListId\": \"").append(pl.prefixListId()).append("\"}]");
+            case Peer.GroupPeer g -> sb.append(", \"UserIdGroupPairs\": [{\"GroupId\": \"").append(g.groupId()).append("\"}]");
+        }
+        return sb.append('}').toString();
+    }
+}
