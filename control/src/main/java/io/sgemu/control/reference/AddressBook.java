@@ -1,7 +1,6 @@
 package io.sgemu.control.reference;
 
 import io.sgemu.control.model.NetworkInterface;
-import io.sgemu.control.model.Subnet;
 import io.sgemu.control.model.Vpc;
 import io.sgemu.control.model.World;
 import io.sgemu.dataplane.flowlog.FlowLogEni;
@@ -10,8 +9,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The addresses of one world (SEMANTICS.md sections 2 and 5): which ENI an address belongs to, which
@@ -21,9 +18,6 @@ import java.util.regex.Pattern;
  * group membership read here is always the current one: membership is live.
  */
 final class AddressBook {
-
-    /** A region name at the start of an availability zone name: us-east-1 in us-east-1a or us-west-2-lax-1a. */
-    private static final Pattern REGION = Pattern.compile("^([a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\\d+)");
 
     private final World world;
     private final String regionOverride;
@@ -99,32 +93,13 @@ final class AddressBook {
         return vpc.ipv4Cidrs().get(0).network().plus(2);
     }
 
-    /** How {@code eni} appears in its flow-log records. */
+    /** How {@code eni} appears in its flow-log records (made once per ENI). */
     FlowLogEni flowLogEni(NetworkInterface eni) {
-        return flowLogEnis.computeIfAbsent(eni.id(), id -> {
-            Subnet subnet = world.subnets().get(eni.subnetId());
-            Vpc vpc = world.vpcs().get(eni.vpcId());
-            String account = eni.ownerId() != null ? eni.ownerId() : (vpc != null ? vpc.ownerId() : null);
-            String az = subnet != null && subnet.availabilityZone() != null ? subnet.availabilityZone() : eni.availabilityZone();
-            String region = regionOverride != null ? regionOverride : regionOf(az);
-            String azId = subnet != null ? subnet.availabilityZoneId() : null;
-            return new FlowLogEni(eni.id(), account, eni.vpcId(), eni.subnetId(), eni.instanceId(), region, azId);
-        });
+        return flowLogEnis.computeIfAbsent(eni.id(), id -> FlowLogEnis.of(world, eni, regionOverride));
     }
 
-    /**
-     * The region of an availability zone: {@code us-east-1a -> us-east-1}. Local and Wavelength zones
-     * ({@code us-west-2-lax-1a}) keep only the region part; an unrecognised name drops its last letter.
-     */
+    /** The region of an availability zone ({@link FlowLogEnis#regionOf}). */
     static String regionOf(String availabilityZone) {
-        if (availabilityZone == null || availabilityZone.isEmpty()) {
-            return null;
-        }
-        Matcher m = REGION.matcher(availabilityZone);
-        if (m.find()) {
-            return m.group(1);
-        }
-        char last = availabilityZone.charAt(availabilityZone.length() - 1);
-        return Character.isLetter(last) ? availabilityZone.substring(0, availabilityZone.length() - 1) : availabilityZone;
+        return FlowLogEnis.regionOf(availabilityZone);
     }
 }

@@ -1,0 +1,483 @@
+package io.sgemu.dataplane.policy;
+
+import io.sgemu.dataplane.flowlog.FlowLogEni;
+import io.sgemu.dataplane.net.IpAddress;
+import java.util.Arrays;
+import java.util.IdentityHashMap;
+import java.util.Map;
+
+/**
+ * A compiled world: immutable, flat, every {@link Policy} question answered without allocation. Built by
+ * the control side's compiler and published whole (a worker reads one snapshot per batch; every field is
+ * final and the arrays are never written after construction, so a safe publication - a release store of
+ * the reference - is all a reader needs).
+ *
+ * <h2>Layout</h2>
+ * <ul>
+ *   <li><b>ENIs</b> {@code 0..eniCount()-1}, struct-of-arrays: id, flow-log identity, subnet number,
+ *       tracks-every-flow, allowance, the three timeouts, policy number, the VPC+2 resolver (IPv4 bits, or
+ *       -1). A number whose ENI left the world is a hole: id null, policy {@link #NONE}, never an address's
+ *       owner; numbers are never reused while their holes stand, so conntrack and counters keyed by number
+ *       stay valid across snapshots.</li>
+ *   <li><b>Policies</b>: {@code policies[p]} is the {@link RuleTable}s of one distinct set of security
+ *       groups: usually one table compiled from all the set's groups (one prefix walk per packet), or,
+ *       when the compiler spends no memory on merging that set, one table per group, their answers
+ *       united (the rules are a union, so both give the same verdicts).</li>
+ *   <li><b>Addresses</b>: {@link AddressTable}, an exact-match hash (host addresses only).</li>
+ *   <li><b>Identities</b>: identity {@code i} is the sorted group numbers
+ *       {@code identityGroups[identityStart[i] .. identityStart[i+1])}: the groups of the ENI that owns the
+ *       private address (of every ENI that claims it, when two do, as group membership is by address).
+ *       Rule tables name groups by number, so a change of membership changes only identities.</li>
+ *   <li><b>Subnets</b> {@code 0..subnetCount()-1}: the {@link NetworkAclTable} of each, or null for a
+ *       subnet without a NACL (AWS's default: allow all).</li>
+ * </ul>
+ */
+public final class PolicySnapshot implements Policy {
+
+    private static final int TCP = 6;
+    private static final int UDP = 17;
+    private static final int DNS_PORT = 53;
+    private static final int DHCP_SERVER = 67;
+    private static final int DHCP_CLIENT = 68;
+
+    /** Instance metadata and time sync (IPv4, IPv6): reserved whatever the protocol. */
+    private static final long[] ALWAYS_V4 = {bits("169.254.169.254"), bits("169.254.169.123")};
+    private static final long[][] ALWAYS_V6 = {v6("fd00:ec2::254"), v6("fd00:ec2::123")};
+    private static final long DNS_V4 = bits("169.254.169.253");
+    private static final long[] DNS_V6 = v6("fd00:ec2::253");
+
+    private final String[] eniIds;
+    private final FlowLogEni[] flowLogEnis;
+    private final int[] eniSubnet;
+    private final boolean[] tracksEveryFlow;
+    private final long[] maxTracked;
+    private final int[] tcpEstablished;
+    private final int[] udpTimeout;
+    private final int[] udpStreamTimeout;
+    private final int[] eniPolicy;
+    private final long[] eniResolver;
+    private final RuleTable[][] policies;
+    private final AddressTable addresses;
+    private final int[] identityStart;
+    private final int[] identityGroups;
+    private final String[] subnetIds;
+    private final NetworkAclTable[] subnetAcl;
+    private final Object compilerState;
+
+    private PolicySnapshot(Builder b) {
+        int n = b.eniCount;
+        eniIds = b.eniIds;
+        flowLogEnis = b.flowLogEnis;
+        eniSubnet = b.eniSubnet;
+        tracksEveryFlow = b.tracksEveryFlow;
+        maxTracked = b.maxTracked;
+        tcpEstablished = b.tcpEstablished;
+        udpTimeout = b.udpTimeout;
+        udpStreamTimeout = b.udpStreamTimeout;
+        eniPolicy = b.eniPolicy;
+        eniResolver = b.eniResolver;
+        policies = b.policies;
+        addresses = b.addresses;
+        identityStart = b.identityStart;
+        identityGroups = b.identityGroups;
+        subnetIds = b.subnetIds;
+        subnetAcl = b.subnetAcl;
+        compilerState = b.compilerState;
+        for (int e = 0; e < n; e++) {
+            if (eniIds[e] != null && (eniPolicy[e] < 0 || eniPolicy[e] >= policies.length)) {
+                throw new IllegalArgumentException("ENI " + eniIds[e] + " has no policy");
+            }
+        }
+    }
+
+    public static Builder builder(int eniCount, int subnetCount) {
+        return new Builder(eniCount, subnetCount);
+    }
+
+    private static long bits(String text) {
+        return IpAddress.parse(text).lo();
+    }
+
+    private static long[] v6(String text) {
+        IpAddress a = IpAddress.parse(text);
+        return new long[] {a.hi(), a.lo()};
+    }
+
+    // ---------------------------------------------------------------- ENIs
+
+    @Override
+    public int eniCount() {
+        return eniIds.length;
+    }
+
+    @Override
+    public String eniId(int eni) {
+        return eniIds[eni];
+    }
+
+    @Override
+    public FlowLogEni flowLogEni(int eni) {
+        return flowLogEnis[eni];
+    }
+
+    @Override
+    public int eniSubnet(int eni) {
+        return eniSubnet[eni];
+    }
+
+    @Override
+    public boolean tracksEveryFlow(int eni) {
+        return tracksEveryFlow[eni];
+    }
+
+    @Override
+    public long maxTrackedConnections(int eni) {
+        return maxTracked[eni];
+    }
+
+    @Override
+    public int tcpEstablishedTimeoutSeconds(int eni) {
+        return tcpEstablished[eni];
+    }
+
+    @Override
+    public int udpTimeoutSeconds(int eni) {
+        return udpTimeout[eni];
+    }
+
+    @Override
+    public int udpStreamTimeoutSeconds(int eni) {
+        return udpStreamTimeout[eni];
+    }
+
+    /** The ENI's number, or {@link #NONE} (a linear search: for set-up and tests, not per packet). */
+    public int eniNumber(String id) {
+        for (int e = 0; e < eniIds.length; e++) {
+            if (id.equals(eniIds[e])) {
+                return e;
+            }
+        }
+        return NONE;
+    }
+
+    /** The rule tables whose union is the ENI's security groups (a copy of the array; the tables are shared). */
+    public RuleTable[] ruleTables(int eni) {
+        int p = eniPolicy[eni];
+        return p < 0 ? new RuleTable[0] : policies[p].clone();
+    }
+
+    public int policyCount() {
+        return policies.length;
+    }
+
+    // ---------------------------------------------------------------- addresses
+
+    @Override
+    public int findAddress(int family, long hi, long lo) {
+        return addresses.find(family, hi, lo);
+    }
+
+    @Override
+    public int addressEni(int entry) {
+        return addresses.eni[entry];
+    }
+
+    @Override
+    public boolean addressIsPublic(int entry) {
+        return addresses.isPublic[entry];
+    }
+
+    @Override
+    public long ownViewHi(int entry) {
+        return addresses.ownHi[entry];
+    }
+
+    @Override
+    public long ownViewLo(int entry) {
+        return addresses.ownLo[entry];
+    }
+
+    @Override
+    public long loggedHi(int entry) {
+        return addresses.loggedHi[entry];
+    }
+
+    @Override
+    public long loggedLo(int entry) {
+        return addresses.loggedLo[entry];
+    }
+
+    @Override
+    public int identity(int entry) {
+        return addresses.identity[entry];
+    }
+
+    public int addressCount() {
+        return addresses.size();
+    }
+
+    public int identityCount() {
+        return identityStart.length - 1;
+    }
+
+    /** The sorted group numbers of an identity (a copy). */
+    public int[] identityGroups(int identity) {
+        return Arrays.copyOfRange(identityGroups, identityStart[identity], identityStart[identity + 1]);
+    }
+
+    // ---------------------------------------------------------------- stages
+
+    @Override
+    public boolean securityGroupAllows(int eni, boolean egress, int family, long remoteHi, long remoteLo,
+                                       int remoteIdentity, int protocol, int dstPort, int icmpType, int icmpCode) {
+        int p = eniPolicy[eni];
+        if (p < 0) {
+            return false;
+        }
+        int d = egress ? 1 : 0;
+        int f = family == 4 ? 0 : 1;
+        int from = 0;
+        int to = 0;
+        if (remoteIdentity >= 0) {
+            from = identityStart[remoteIdentity];
+            to = identityStart[remoteIdentity + 1];
+        }
+        RuleTable[] tables = policies[p];
+        for (int i = 0; i < tables.length; i++) {
+            if (tables[i].allows(d, f, remoteHi, remoteLo, identityGroups, from, to, protocol, dstPort, icmpType,
+                    icmpCode)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public boolean untracked(int eni, boolean egress, int family, long remoteHi, long remoteLo, int protocol,
+                             int srcPort, int dstPort) {
+        if (protocol != TCP && protocol != UDP) {
+            return false;
+        }
+        int p = eniPolicy[eni];
+        if (p < 0) {
+            return false;
+        }
+        RuleTable[] tables = policies[p];
+        int same = egress ? 1 : 0;
+        int opposite = 1 - same;
+        int f = family == 4 ? 0 : 1;
+        // (a) an all-addresses rule of P's direction admits P, and the opposite direction has an
+        // all-addresses, all-ports rule for P's protocol.
+        if (anyAdmits(tables, same, f, protocol, dstPort) && anyAllPorts(tables, opposite, f, protocol)) {
+            return true;
+        }
+        // (b) the reverse R (ports swapped: R's destination port is P's source port) is admitted by an
+        // all-addresses rule of the opposite direction, and P's direction has the all-ports rule.
+        return anyAdmits(tables, opposite, f, protocol, srcPort) && anyAllPorts(tables, same, f, protocol);
+    }
+
+    private static boolean anyAdmits(RuleTable[] tables, int d, int f, int protocol, int dstPort) {
+        for (int i = 0; i < tables.length; i++) {
+            if (tables[i].allAddressesAdmit(d, f, protocol, dstPort)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean anyAllPorts(RuleTable[] tables, int d, int f, int protocol) {
+        for (int i = 0; i < tables.length; i++) {
+            if (tables[i].allAddressesAllPorts(d, f, protocol)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public int subnetCount() {
+        return subnetAcl.length;
+    }
+
+    public String subnetId(int subnet) {
+        return subnetIds[subnet];
+    }
+
+    @Override
+    public boolean networkAclAllows(int subnet, boolean egress, int family, long remoteHi, long remoteLo, int protocol,
+                                    int dstPort, int icmpType, int icmpCode) {
+        NetworkAclTable acl = subnetAcl[subnet];
+        return acl == null || acl.allows(egress, family, remoteHi, remoteLo, protocol, dstPort, icmpType, icmpCode);
+    }
+
+    /** {@code eniA} is the ENI of the source, {@code eniB} that of the destination. */
+    @Override
+    public boolean isReserved(int family, long srcHi, long srcLo, long dstHi, long dstLo, int protocol, int srcPort,
+                              int dstPort, int eniA, int eniB) {
+        if (isAlways(family, srcHi, srcLo) || isAlways(family, dstHi, dstLo)) {
+            return true;
+        }
+        if (protocol == TCP || protocol == UDP) {
+            // DNS either way: the resolver's side of the flow is port 53; the VPC+2 resolver is the one of
+            // the VPC of the ENI that talks to it.
+            if (dstPort == DNS_PORT && isResolver(family, dstHi, dstLo, eniA)) {
+                return true;
+            }
+            if (srcPort == DNS_PORT && isResolver(family, srcHi, srcLo, eniB)) {
+                return true;
+            }
+        }
+        // DHCP: UDP between ports 68 and 67, both ports.
+        return protocol == UDP && ((srcPort == DHCP_CLIENT && dstPort == DHCP_SERVER)
+                || (srcPort == DHCP_SERVER && dstPort == DHCP_CLIENT));
+    }
+
+    private static boolean isAlways(int family, long hi, long lo) {
+        if (family == 4) {
+            return lo == ALWAYS_V4[0] || lo == ALWAYS_V4[1];
+        }
+        return (hi == ALWAYS_V6[0][0] && lo == ALWAYS_V6[0][1]) || (hi == ALWAYS_V6[1][0] && lo == ALWAYS_V6[1][1]);
+    }
+
+    private boolean isResolver(int family, long hi, long lo, int client) {
+        if (family == 4) {
+            return lo == DNS_V4 || (client >= 0 && eniResolver[client] >= 0 && lo == eniResolver[client]);
+        }
+        return hi == DNS_V6[0] && lo == DNS_V6[1];
+    }
+
+    /** What the compiler that made this snapshot keeps for the next compilation (opaque to the dataplane). */
+    public Object compilerState() {
+        return compilerState;
+    }
+
+    /**
+     * Bytes of compiled policy held by this snapshot (arrays and object headers, approximately; each shared
+     * rule table counted once; the flow-log records' strings belong to the model and are not counted).
+     */
+    public long bytes() {
+        int n = eniIds.length;
+        long b = 128 + PrefixMap.arrayBytes(n, 4) * 8 + PrefixMap.arrayBytes(n, 8) * 2 + PrefixMap.arrayBytes(n, 1)
+                + (long) n * 48; // a FlowLogEni record each
+        Map<Object, Boolean> seen = new IdentityHashMap<>();
+        b += PrefixMap.arrayBytes(policies.length, 4);
+        for (RuleTable[] set : policies) {
+            b += PrefixMap.arrayBytes(set.length, 4);
+            for (RuleTable t : set) {
+                if (seen.put(t, Boolean.TRUE) == null) {
+                    b += t.bytes();
+                }
+            }
+        }
+        b += addresses.bytes() + PrefixMap.arrayBytes(identityStart.length, 4)
+                + PrefixMap.arrayBytes(identityGroups.length, 4);
+        b += PrefixMap.arrayBytes(subnetAcl.length, 4) * 2;
+        for (NetworkAclTable acl : subnetAcl) {
+            if (acl != null && seen.put(acl, Boolean.TRUE) == null) {
+                b += acl.bytes();
+            }
+        }
+        return b;
+    }
+
+    /** Assembles a snapshot; every ENI number not given an ENI stays a hole. */
+    public static final class Builder {
+        private final int eniCount;
+        private final String[] eniIds;
+        private final FlowLogEni[] flowLogEnis;
+        private final int[] eniSubnet;
+        private final boolean[] tracksEveryFlow;
+        private final long[] maxTracked;
+        private final int[] tcpEstablished;
+        private final int[] udpTimeout;
+        private final int[] udpStreamTimeout;
+        private final int[] eniPolicy;
+        private final long[] eniResolver;
+        private RuleTable[][] policies = new RuleTable[0][];
+        private AddressTable addresses = new AddressTable.Builder().build();
+        private int[] identityStart = {0};
+        private int[] identityGroups = new int[0];
+        private final String[] subnetIds;
+        private final NetworkAclTable[] subnetAcl;
+        private Object compilerState;
+
+        private Builder(int eniCount, int subnetCount) {
+            this.eniCount = eniCount;
+            eniIds = new String[eniCount];
+            flowLogEnis = new FlowLogEni[eniCount];
+            eniSubnet = new int[eniCount];
+            tracksEveryFlow = new boolean[eniCount];
+            maxTracked = new long[eniCount];
+            tcpEstablished = new int[eniCount];
+            udpTimeout = new int[eniCount];
+            udpStreamTimeout = new int[eniCount];
+            eniPolicy = new int[eniCount];
+            eniResolver = new long[eniCount];
+            Arrays.fill(eniSubnet, NONE);
+            Arrays.fill(eniPolicy, NONE);
+            Arrays.fill(eniResolver, -1);
+            subnetIds = new String[subnetCount];
+            subnetAcl = new NetworkAclTable[subnetCount];
+        }
+
+        /**
+         * ENI number {@code eni}. {@code resolverV4}: the IPv4 bits of its VPC's base + 2 resolver, or -1.
+         */
+        public Builder eni(int eni, String id, FlowLogEni flowLog, int subnet, boolean tracksEvery, long allowance,
+                           int tcpEstablishedSeconds, int udpSeconds, int udpStreamSeconds, int policy, long resolverV4) {
+            eniIds[eni] = id;
+            flowLogEnis[eni] = flowLog;
+            eniSubnet[eni] = subnet;
+            tracksEveryFlow[eni] = tracksEvery;
+            maxTracked[eni] = allowance;
+            tcpEstablished[eni] = tcpEstablishedSeconds;
+            udpTimeout[eni] = udpSeconds;
+            udpStreamTimeout[eni] = udpStreamSeconds;
+            eniPolicy[eni] = policy;
+            eniResolver[eni] = resolverV4;
+            return this;
+        }
+
+        public Builder policies(RuleTable[][] sets) {
+            this.policies = sets;
+            return this;
+        }
+
+        public Builder addresses(AddressTable table) {
+            this.addresses = table;
+            return this;
+        }
+
+        /** Identity {@code i} is {@code groups[i]}, sorted ascending, no duplicates. */
+        public Builder identities(int[][] groups) {
+            identityStart = new int[groups.length + 1];
+            int total = 0;
+            for (int i = 0; i < groups.length; i++) {
+                identityStart[i] = total;
+                total += groups[i].length;
+            }
+            identityStart[groups.length] = total;
+            identityGroups = new int[total];
+            for (int i = 0; i < groups.length; i++) {
+                System.arraycopy(groups[i], 0, identityGroups, identityStart[i], groups[i].length);
+            }
+            return this;
+        }
+
+        /** Subnet number {@code subnet}; {@code acl} null: no NACL, everything allowed. */
+        public Builder subnet(int subnet, String id, NetworkAclTable acl) {
+            subnetIds[subnet] = id;
+            subnetAcl[subnet] = acl;
+            return this;
+        }
+
+        public Builder compilerState(Object state) {
+            this.compilerState = state;
+            return this;
+        }
+
+        public PolicySnapshot build() {
+            return new PolicySnapshot(this);
+        }
+    }
+}

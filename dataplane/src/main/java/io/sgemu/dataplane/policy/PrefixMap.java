@@ -1,0 +1,401 @@
+package io.sgemu.dataplane.policy;
+
+import java.util.Arrays;
+
+/**
+ * A longest-prefix map over the addresses of one family, leaf-pushed: each prefix carries a value (a
+ * service set, a list of NACL entries), values combine by a union along the prefix path, and the combined
+ * value is pushed down to the leaves, so that a lookup is one walk that ends on the answer. With allow-only
+ * unions (security groups) the value of an address is the union of the values of every prefix that
+ * contains it, which is what the leaf holds.
+ *
+ * <p>Immutable, flat, allocation-free lookups. Three layouts, chosen at build time by size:
+ * <ul>
+ *   <li><b>constant</b>: one value for every address (no prefix, or only {@code /0});</li>
+ *   <li><b>intervals</b> (few leaves): the leaves of the leaf-pushed binary trie in address order, as
+ *       sorted interval starts and one value each; a lookup is a binary search for the last start
+ *       {@code <=} the address. IPv4 starts are {@code int}s with the sign bit flipped (so that signed
+ *       comparison orders them as unsigned addresses); IPv6 starts are two {@code long}s each, flipped the
+ *       same way. Compact: two entries per prefix at most;</li>
+ *   <li><b>trie</b> (many leaves): a multibit trie of stride 4 in one {@code int[]}: a node is 16
+ *       consecutive entries, indexed by the next 4 address bits; an entry {@code >= 0} is the index of the
+ *       child node, an entry {@code < 0} is a leaf holding {@code ~value}. A lookup reads at most 8 entries
+ *       for IPv4 (32 for IPv6, fewer in practice since leaves stop at the longest prefix below).</li>
+ * </ul>
+ *
+ * <p>Addresses are given as two longs as in {@code IpAddress}: IPv4 in the low 32 bits of {@code lo}.
+ */
+public final class PrefixMap {
+
+    /** How values combine along a prefix path. {@link #empty} is the identity. */
+    public interface Union {
+        int empty();
+
+        int union(int a, int b);
+    }
+
+    /** Leaf count above which a map is laid out as a trie rather than intervals. */
+    public static final int DEFAULT_TRIE_THRESHOLD = 48;
+
+    static final int STRIDE = 4;
+    private static final int FANOUT = 1 << STRIDE;
+    private static final int KIND_CONSTANT = 0;
+    private static final int KIND_INTERVALS = 1;
+    private static final int KIND_TRIE = 2;
+
+    private final int width;
+    private final int kind;
+    private final int constant;
+    private final int[] starts4;
+    private final long[] startsHi;
+    private final long[] startsLo;
+    private final int[] values;
+    private final int[] nodes;
+    private final int root;
+
+    private PrefixMap(int width, int kind, int constant, int[] starts4, long[] startsHi, long[] startsLo, int[] values,
+                      int[] nodes, int root) {
+        this.width = width;
+        this.kind = kind;
+        this.constant = constant;
+        this.starts4 = starts4;
+        this.startsHi = startsHi;
+        this.startsLo = startsLo;
+        this.values = values;
+        this.nodes = nodes;
+        this.root = root;
+    }
+
+    /** A map that answers {@code value} for every address. */
+    public static PrefixMap constant(int width, int value) {
+        return new PrefixMap(width, KIND_CONSTANT, value, null, null, null, null, null, 0);
+    }
+
+    /** The value of the longest prefix path containing the address. Allocation-free. */
+    public int lookup(long hi, long lo) {
+        switch (kind) {
+            case KIND_CONSTANT:
+                return constant;
+            case KIND_TRIE: {
+                int[] nodes = this.nodes;
+                int e = root;
+                int pos = width - STRIDE;
+                while (e >= 0) {
+                    long word = pos >= 64 ? hi : lo;
+                    e = nodes[e + ((int) (word >>> (pos & 63)) & (FANOUT - 1))];
+                    pos -= STRIDE;
+                }
+                return ~e;
+            }
+            default:
+                return width == 32 ? searchV4((int) lo ^ Integer.MIN_VALUE) : searchV6(hi ^ Long.MIN_VALUE, lo ^ Long.MIN_VALUE);
+        }
+    }
+
+    private int searchV4(int key) {
+        int[] s = starts4;
+        int base = 0;
+        int n = s.length;
+        while (n > 1) {
+            int half = n >>> 1;
+            base = s[base + half] <= key ? base + half : base;
+            n -= half;
+        }
+        return values[base];
+    }
+
+    private int searchV6(long keyHi, long keyLo) {
+        long[] sh = startsHi;
+        long[] sl = startsLo;
+        int base = 0;
+        int n = sh.length;
+        while (n > 1) {
+            int half = n >>> 1;
+            int m = base + half;
+            long h = sh[m];
+            if (h < keyHi || (h == keyHi && sl[m] <= keyLo)) {
+                base = m;
+            }
+            n -= half;
+        }
+        return values[base];
+    }
+
+    /** The layout's name: constant, intervals or trie (for tests and reports). */
+    public String layout() {
+        return switch (kind) {
+            case KIND_CONSTANT -> "constant";
+            case KIND_INTERVALS -> "intervals";
+            default -> "trie";
+        };
+    }
+
+    /** Every value a lookup can answer, marked in {@code used} (which must be large enough). */
+    public void markValues(boolean[] used) {
+        switch (kind) {
+            case KIND_CONSTANT -> used[constant] = true;
+            case KIND_INTERVALS -> {
+                for (int v : values) {
+                    used[v] = true;
+                }
+            }
+            default -> {
+                if (root < 0) {
+                    used[~root] = true;
+                }
+                for (int e : nodes) {
+                    if (e < 0) {
+                        used[~e] = true;
+                    }
+                }
+            }
+        }
+    }
+
+    /** The largest value a lookup can answer. */
+    public int maxValue() {
+        int max = 0;
+        switch (kind) {
+            case KIND_CONSTANT -> max = constant;
+            case KIND_INTERVALS -> {
+                for (int v : values) {
+                    max = Math.max(max, v);
+                }
+            }
+            default -> {
+                for (int e : nodes) {
+                    if (e < 0) {
+                        max = Math.max(max, ~e);
+                    }
+                }
+                if (root < 0) {
+                    max = Math.max(max, ~root);
+                }
+            }
+        }
+        return max;
+    }
+
+    /** This map with every value {@code v} replaced by {@code mapping[v]} (same layout). */
+    public PrefixMap remapped(int[] mapping) {
+        switch (kind) {
+            case KIND_CONSTANT:
+                return constant(width, mapping[constant]);
+            case KIND_INTERVALS: {
+                int[] v = new int[values.length];
+                for (int i = 0; i < v.length; i++) {
+                    v[i] = mapping[values[i]];
+                }
+                return new PrefixMap(width, kind, 0, starts4, startsHi, startsLo, v, null, 0);
+            }
+            default: {
+                int[] n = nodes.clone();
+                for (int i = 0; i < n.length; i++) {
+                    if (n[i] < 0) {
+                        n[i] = ~mapping[~n[i]];
+                    }
+                }
+                return new PrefixMap(width, kind, 0, null, null, null, null, n, root < 0 ? ~mapping[~root] : root);
+            }
+        }
+    }
+
+    /** Bytes of the arrays this map holds (object headers included, approximately). */
+    public long bytes() {
+        long b = 48;
+        b += arrayBytes(starts4 == null ? -1 : starts4.length, 4);
+        b += arrayBytes(startsHi == null ? -1 : startsHi.length, 8);
+        b += arrayBytes(startsLo == null ? -1 : startsLo.length, 8);
+        b += arrayBytes(values == null ? -1 : values.length, 4);
+        b += arrayBytes(nodes == null ? -1 : nodes.length, 4);
+        return b;
+    }
+
+    static long arrayBytes(int length, int elementSize) {
+        return length < 0 ? 0 : 16 + ((long) length * elementSize + 7) / 8 * 8;
+    }
+
+    /**
+     * Builds a map: prefixes are inserted into a binary trie (values of one prefix combined), then the
+     * leaf-pushed leaves are laid out as intervals or as a multibit trie.
+     */
+    public static final class Builder {
+        private final int width;
+        private final Union union;
+        private final IntList child0 = new IntList(64);
+        private final IntList child1 = new IntList(64);
+        private final IntList payload = new IntList(64);
+        private int trieThreshold = DEFAULT_TRIE_THRESHOLD;
+        private int prefixes;
+
+        /** {@code family} 4 or 6. */
+        public Builder(int family, Union union) {
+            this.width = family == 4 ? 32 : 128;
+            this.union = union;
+            newNode();
+        }
+
+        /** Leaf count above which the map is a trie (default {@link #DEFAULT_TRIE_THRESHOLD}). */
+        public Builder trieThreshold(int leaves) {
+            this.trieThreshold = leaves;
+            return this;
+        }
+
+        private int newNode() {
+            child0.add(-1);
+            child1.add(-1);
+            payload.add(union.empty());
+            return child0.size() - 1;
+        }
+
+        private boolean bit(long hi, long lo, int depth) {
+            int pos = width - 1 - depth;
+            long word = pos >= 64 ? hi : lo;
+            return ((word >>> (pos & 63)) & 1) != 0;
+        }
+
+        /** Adds {@code value} to the prefix {@code hi:lo/length} (host bits are ignored). */
+        public Builder add(long hi, long lo, int length, int value) {
+            if (length < 0 || length > width) {
+                throw new IllegalArgumentException("prefix length " + length + " out of 0.." + width);
+            }
+            int n = 0;
+            for (int d = 0; d < length; d++) {
+                IntList side = bit(hi, lo, d) ? child1 : child0;
+                int c = side.get(n);
+                if (c < 0) {
+                    c = newNode();
+                    side.set(n, c);
+                }
+                n = c;
+            }
+            payload.set(n, union.union(payload.get(n), value));
+            prefixes++;
+            return this;
+        }
+
+        public int prefixCount() {
+            return prefixes;
+        }
+
+        private boolean isLeaf(int n) {
+            return child0.get(n) < 0 && child1.get(n) < 0;
+        }
+
+        public PrefixMap build() {
+            int top = union.union(union.empty(), payload.get(0));
+            if (isLeaf(0)) {
+                return constant(width, top);
+            }
+            Leaves leaves = new Leaves(width == 32);
+            collect(0, 0, 0, 0, top, leaves);
+            if (leaves.n == 1) {
+                return constant(width, leaves.values.get(0));
+            }
+            if (leaves.n <= trieThreshold) {
+                int[] values = leaves.values.toArray();
+                if (width == 32) {
+                    int[] s = new int[leaves.n];
+                    for (int i = 0; i < s.length; i++) {
+                        s[i] = (int) leaves.lo[i] ^ Integer.MIN_VALUE;
+                    }
+                    return new PrefixMap(width, KIND_INTERVALS, 0, s, null, null, values, null, 0);
+                }
+                long[] sh = new long[leaves.n];
+                long[] sl = new long[leaves.n];
+                for (int i = 0; i < sh.length; i++) {
+                    sh[i] = leaves.hi[i] ^ Long.MIN_VALUE;
+                    sl[i] = leaves.lo[i] ^ Long.MIN_VALUE;
+                }
+                return new PrefixMap(width, KIND_INTERVALS, 0, null, sh, sl, values, null, 0);
+            }
+            IntList trie = new IntList(FANOUT * 16);
+            int rootIndex = buildNode(trie, 0, 0, top);
+            return new PrefixMap(width, KIND_TRIE, 0, null, null, null, null, trie.toArray(), rootIndex);
+        }
+
+        /** Leaves of the leaf-pushed binary trie in address order, equal neighbours merged. */
+        private void collect(int n, int depth, long hi, long lo, int inherited, Leaves out) {
+            if (isLeaf(n)) {
+                out.emit(hi, lo, inherited);
+                return;
+            }
+            for (int b = 0; b < 2; b++) {
+                long h = hi;
+                long l = lo;
+                if (b == 1) {
+                    int pos = width - 1 - depth;
+                    if (pos >= 64) {
+                        h |= 1L << (pos - 64);
+                    } else {
+                        l |= 1L << pos;
+                    }
+                }
+                int c = (b == 0 ? child0 : child1).get(n);
+                if (c < 0) {
+                    out.emit(h, l, inherited);
+                } else {
+                    collect(c, depth + 1, h, l, union.union(inherited, payload.get(c)), out);
+                }
+            }
+        }
+
+        /** A trie node for the binary node {@code n} at {@code depth}, whose value so far is {@code inherited}. */
+        private int buildNode(IntList trie, int n, int depth, int inherited) {
+            int base = trie.grow(FANOUT);
+            fill(trie, base, n, depth, 0, 0, inherited);
+            return base;
+        }
+
+        /**
+         * Fills the entries of the node at {@code base} under binary node {@code n} ({@code k} bits below the
+         * node's depth, {@code chunk} the bits read so far): a missing or childless binary node becomes leaves
+         * for every entry below it, a binary node 4 bits down with children becomes a child node.
+         */
+        private void fill(IntList trie, int base, int n, int depth, int k, int chunk, int inherited) {
+            if (n < 0 || isLeaf(n)) {
+                int span = 1 << (STRIDE - k);
+                int first = chunk << (STRIDE - k);
+                for (int i = 0; i < span; i++) {
+                    trie.set(base + first + i, ~inherited);
+                }
+                return;
+            }
+            if (k == STRIDE) {
+                int child = buildNode(trie, n, depth + STRIDE, inherited);
+                trie.set(base + chunk, child);
+                return;
+            }
+            for (int b = 0; b < 2; b++) {
+                int c = (b == 0 ? child0 : child1).get(n);
+                int v = c < 0 ? inherited : union.union(inherited, payload.get(c));
+                fill(trie, base, c, depth, k + 1, (chunk << 1) | b, v);
+            }
+        }
+    }
+
+    /** Interval starts and values while collecting leaves. */
+    private static final class Leaves {
+        long[] hi = new long[16];
+        long[] lo = new long[16];
+        final IntList values = new IntList(16);
+        int n;
+
+        Leaves(boolean v4) {
+        }
+
+        void emit(long h, long l, int value) {
+            if (n > 0 && values.get(n - 1) == value) {
+                return;
+            }
+            if (n == hi.length) {
+                hi = Arrays.copyOf(hi, n * 2);
+                lo = Arrays.copyOf(lo, n * 2);
+            }
+            hi[n] = h;
+            lo[n] = l;
+            values.add(value);
+            n++;
+        }
+    }
+}
