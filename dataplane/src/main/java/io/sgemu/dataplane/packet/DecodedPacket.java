@@ -50,6 +50,13 @@ public final class DecodedPacket {
     /** True for a fragment other than the first: no transport header, so no ports. */
     public boolean laterFragment;
 
+    /**
+     * The decoder behind the static {@link PacketDecoder#decode} methods for this packet, made on first
+     * use. It travels with the packet because a packet, being filled in place, is confined to one thread
+     * at a time: so is its decoder's set of flyweights, without a thread-local or a lock.
+     */
+    private PacketDecoder decoder;
+
     public void reset() {
         status = Status.OK;
         reason = null;
@@ -115,6 +122,15 @@ public final class DecodedPacket {
         h ^= h >>> 29;
         h *= 0xBF58476D1CE4E5B9L;
         return h ^ (h >>> 32);
+    }
+
+    PacketDecoder decoder() {
+        PacketDecoder d = decoder;
+        if (d == null) {
+            d = new PacketDecoder();
+            decoder = d;
+        }
+        return d;
     }
 
     public boolean hasAddresses() {

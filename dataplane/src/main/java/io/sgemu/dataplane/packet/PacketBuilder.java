@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.sgemu.dataplane.net.IpAddress;
+import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * Makes frames for generators and tests: an IPv4 or IPv6 packet carrying TCP, UDP, ICMP/ICMPv6 or any
@@ -16,6 +17,13 @@ import io.sgemu.dataplane.net.IpAddress;
  * <pre>{@code
  * byte[] frame = PacketBuilder.ip(src, dst).tcp(40000, 443, PacketBuilder.SYN, 0).ethernet().vlan(0x8100, 10).build();
  * int linkType = builder.linkType();
+ * }</pre>
+ *
+ * A tunnelled frame: {@code .vxlan(vni)} or {@code .geneve(vni, options)} makes the packet described so
+ * far the inner one and carries it in an outer Ethernet/IP/UDP datagram to port 4789 or 6081 (outer
+ * addresses from {@link #tunnelEndpoints}, 192.0.2.1 to 192.0.2.2 by default):
+ * <pre>{@code
+ * byte[] frame = PacketBuilder.ip("10.0.1.5", "10.0.2.6").tcp(40000, 443, PacketBuilder.SYN, 0).vxlan(7001).build();
  * }</pre>
  *
  * A builder is mutable and may be reused: change a field, build again. It allocates freely.
@@ -54,6 +62,17 @@ public final class PacketBuilder {
     private final List<int[]> vlanTags = new ArrayList<>();
     private int loopbackFamily;
     private ByteOrder loopbackOrder = ByteOrder.LITTLE_ENDIAN;
+
+    private static final int NO_TUNNEL = 0;
+    private static final int VXLAN = 1;
+    private static final int GENEVE = 2;
+    private int tunnel = NO_TUNNEL;
+    private int vni;
+    private byte[] geneveOptions = new byte[0];
+    private IpAddress tunnelSrc = IpAddress.parse("192.0.2.1");
+    private IpAddress tunnelDst = IpAddress.parse("192.0.2.2");
+    /** Bytes of the transport payload when not all zero (the outer datagram of a tunnel). */
+    private byte[] payloadData;
 
     private PacketBuilder(IpAddress src, IpAddress dst) {
         if (src.family() != dst.family()) {
@@ -230,14 +249,120 @@ public final class PacketBuilder {
         return this;
     }
 
+    /** The frame's link type: Ethernet for a tunnelled frame (the outer frame's). */
     public int linkType() {
-        return linkType;
+        return tunnel == NO_TUNNEL ? linkType : LinkType.ETHERNET;
+    }
+
+    // ---------------------------------------------------------------- tunnels
+
+    /**
+     * Carries the packet, as an Ethernet frame (with any VLAN tags given), in VXLAN with network
+     * identifier {@code vni}: outer Ethernet, IP (of {@link #tunnelEndpoints}), UDP to port 4789.
+     */
+    public PacketBuilder vxlan(int vni) {
+        checkVni(vni);
+        if (linkType != LinkType.ETHERNET) {
+            link(LinkType.ETHERNET);
+        }
+        this.tunnel = VXLAN;
+        this.vni = vni;
+        return this;
+    }
+
+    /**
+     * Carries the packet in GENEVE with network identifier {@code vni} and the encoded {@code options}
+     * (see {@link #geneveOption}; a multiple of 4 bytes): outer Ethernet, IP, UDP to port 6081. The
+     * inner packet is an Ethernet frame (protocol type 0x6558) when the link layer chosen so far is
+     * Ethernet, else the IP packet itself (0x0800 or 0x86DD).
+     */
+    public PacketBuilder geneve(int vni, byte[] options) {
+        checkVni(vni);
+        if (options.length % 4 != 0 || options.length > GeneveHeader.MAX_OPTIONS_LENGTH) {
+            throw new IllegalArgumentException("GENEVE options must be a multiple of 4 bytes up to "
+                    + GeneveHeader.MAX_OPTIONS_LENGTH + ": " + options.length);
+        }
+        this.tunnel = GENEVE;
+        this.vni = vni;
+        this.geneveOptions = options.clone();
+        return this;
+    }
+
+    /** One encoded GENEVE option; {@code type} includes the critical bit (0x80); data a multiple of 4 bytes. */
+    public static byte[] geneveOption(int optionClass, int type, byte[] data) {
+        byte[] option = new byte[GeneveHeader.OPTION_HEADER_LENGTH + data.length];
+        UnsafeBuffer b = new UnsafeBuffer(option);
+        // putOption takes offsets from a header's start: a view wrapped at the option itself writes it there.
+        new GeneveHeader().wrap(b, 0, option.length).putOption(0, optionClass, type, data.length);
+        b.putBytes(GeneveHeader.OPTION_HEADER_LENGTH, data);
+        return option;
+    }
+
+    /** The outer source and destination of a tunnelled frame (both IPv4 or both IPv6). */
+    public PacketBuilder tunnelEndpoints(IpAddress outerSrc, IpAddress outerDst) {
+        if (outerSrc.family() != outerDst.family()) {
+            throw new IllegalArgumentException("tunnel source " + outerSrc + " and destination " + outerDst
+                    + " differ in family");
+        }
+        this.tunnelSrc = outerSrc;
+        this.tunnelDst = outerDst;
+        return this;
+    }
+
+    private static void checkVni(int vni) {
+        if (vni < 0 || vni > VxlanHeader.MAX_VNI) {
+            throw new IllegalArgumentException("a VNI has 24 bits: " + vni);
+        }
     }
 
     // ---------------------------------------------------------------- build
 
-    /** The frame, with its link layer. */
+    /** The frame, with its link layer (the outer frame when tunnelled). */
     public byte[] build() {
+        return switch (tunnel) {
+            case VXLAN -> encapsulate(VxlanHeader.UDP_PORT, vxlanHeader(), buildFrame());
+            case GENEVE -> linkType == LinkType.ETHERNET
+                    ? encapsulate(GeneveHeader.UDP_PORT, geneveHeader(EtherType.TRANSPARENT_ETHERNET), buildFrame())
+                    : encapsulate(GeneveHeader.UDP_PORT, geneveHeader(etherType()), innerIpForGeneve());
+            default -> buildFrame();
+        };
+    }
+
+    private byte[] innerIpForGeneve() {
+        if (linkType != LinkType.RAW) {
+            throw new IllegalStateException("GENEVE carries Ethernet or raw IP, not link type " + LinkType.name(linkType));
+        }
+        return buildIp();
+    }
+
+    private byte[] vxlanHeader() {
+        byte[] header = new byte[VxlanHeader.LENGTH];
+        new VxlanHeader().wrap(new UnsafeBuffer(header), 0, header.length).encode(vni);
+        return header;
+    }
+
+    private byte[] geneveHeader(int protocolType) {
+        byte[] header = new byte[GeneveHeader.LENGTH + geneveOptions.length];
+        UnsafeBuffer b = new UnsafeBuffer(header);
+        new GeneveHeader().wrap(b, 0, header.length).encode(vni, protocolType, geneveOptions.length);
+        b.putBytes(GeneveHeader.LENGTH, geneveOptions);
+        return header;
+    }
+
+    /** The outer Ethernet/IP/UDP frame around a tunnel header and its payload. */
+    private byte[] encapsulate(int port, byte[] tunnelHeader, byte[] inner) {
+        byte[] data = new byte[tunnelHeader.length + inner.length];
+        System.arraycopy(tunnelHeader, 0, data, 0, tunnelHeader.length);
+        System.arraycopy(inner, 0, data, tunnelHeader.length, inner.length);
+        // RFC 7348 and RFC 8926 ask for a source port that varies with the inner flow (for ECMP).
+        int sourcePort = 49152 | ((srcPort * 31 + dstPort + protocol) & 0x3FFF);
+        PacketBuilder outer = PacketBuilder.ip(tunnelSrc, tunnelDst).ttl(ttl).udp(sourcePort, port, 0).ethernet();
+        outer.payloadData = data;
+        outer.payloadLength = data.length;
+        return outer.build();
+    }
+
+    private byte[] buildFrame() {
         byte[] ip = buildIp();
         ByteBuffer b;
         switch (linkType) {
@@ -312,6 +437,9 @@ public final class PacketBuilder {
                 b = allocate(8 + payloadLength);
                 b.putShort((short) srcPort).putShort((short) dstPort).putShort((short) (8 + payloadLength))
                         .putShort((short) 0);
+                if (payloadData != null) {
+                    b.put(payloadData);
+                }
             }
             case PacketDecoder.PROTO_ICMP, PacketDecoder.PROTO_ICMPV6 -> {
                 b = allocate(8 + payloadLength);

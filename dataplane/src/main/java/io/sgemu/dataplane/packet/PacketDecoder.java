@@ -6,12 +6,16 @@ import org.agrona.DirectBuffer;
 
 /**
  * Reads the facts the emulator judges (addresses, protocol, ports, ICMP type/code/identifier, TCP flags,
- * IP length) out of one captured frame into a reused {@link DecodedPacket}.
+ * IP length) out of one captured frame into a reused {@link DecodedPacket}, through header flyweights
+ * ({@link EthernetHeader}, {@link Ipv4Header}, {@link TcpHeader} ...) that read the bytes in place.
  *
- * <p>Guarantees: {@code decode} never throws and never allocates; a frame that cannot be read gets a
- * status other than {@link DecodedPacket.Status#OK} and a reason, with the fields read before the
- * problem left filled. Only the outermost IP header counts: tunnels (GRE, IP-in-IP, VXLAN ...) are not
- * opened, because a security group judges the packet that reaches the interface, i.e. the outer one.
+ * <p>Guarantees: decoding never throws and never allocates; a frame that cannot be read gets a status
+ * other than {@link DecodedPacket.Status#OK} and a reason, with the fields read before the problem left
+ * filled. It reads nothing outside the frame's {@code [offset, offset + capturedLength)}. Only the
+ * outermost IP header counts: tunnels (GRE, IP-in-IP, VXLAN ...) are not opened by {@code decode},
+ * because a security group judges the packet that reaches the interface, i.e. the outer one. A tunnel
+ * endpoint that has taken a VXLAN or GENEVE datagram off the wire opens it with {@link #decodeVxlan} or
+ * {@link #decodeGeneve}.
  *
  * <p>Link layers: Ethernet with any depth of 802.1Q/802.1ad tags (TPID 0x8100, 0x88a8, 0x9100), raw IP
  * (101, legacy 12 and 14, IPv4-only 228, IPv6-only 229), Linux cooked v1 (113) and v2 (276), BSD
@@ -20,12 +24,30 @@ import org.agrona.DirectBuffer;
  * <p>Length checks: an IP header whose stated length exceeds the captured bytes is malformed, unless the
  * capture was snapped short (captured length below original length) and the IP and transport headers
  * are all present; the IP length then comes from the header, as the packet on the wire had it.
+ *
+ * <h2>Two ways in</h2>
+ * <ul>
+ *   <li>An instance ({@code new PacketDecoder()}) owns one set of flyweights and decodes with
+ *       {@link #decodeFrame}, {@link #decodeVxlan} and {@link #decodeGeneve}. It is not thread-safe:
+ *       one per thread (per worker), like the {@link DecodedPacket} it fills.</li>
+ *   <li>The static {@link #decode} methods, for callers that hold only a {@link DecodedPacket}, use a
+ *       decoder that travels with that packet (made on its first decode). A {@code DecodedPacket} is
+ *       mutable and so already confined to one thread at a time; its decoder shares that confinement,
+ *       which keeps the static path thread-safe and, after the first frame, allocation-free.</li>
+ * </ul>
+ * The flyweights are wrapped afresh at each header; a method reads what it needs from a flyweight before
+ * it hands on to the next layer (which may wrap the same flyweight again, as an MPLS pseudowire's inner
+ * Ethernet frame does).
  */
 public final class PacketDecoder {
 
     public static final String REASON_MALFORMED = "malformed";
     public static final String REASON_UNSUPPORTED_LINK_TYPE = "unsupported-link-type";
     public static final String REASON_NOT_IP = "not-ip";
+    /** A VXLAN header cut short, or without its I flag (the VNI is then not valid). */
+    public static final String REASON_MALFORMED_VXLAN = "malformed-vxlan";
+    /** A GENEVE header cut short, of an unknown version, or whose options do not fill their area. */
+    public static final String REASON_MALFORMED_GENEVE = "malformed-geneve";
 
     public static final int PROTO_ICMP = 1;
     public static final int PROTO_TCP = 6;
@@ -35,22 +57,49 @@ public final class PacketDecoder {
     public static final int PROTO_ICMPV6 = 58;
     public static final int PROTO_IPV6_NONXT = 59;
 
-    static final int ETHERTYPE_IPV4 = 0x0800;
-    static final int ETHERTYPE_IPV6 = 0x86DD;
-    static final int ETHERTYPE_VLAN = 0x8100;
-    static final int ETHERTYPE_QINQ = 0x88A8;
-    static final int ETHERTYPE_QINQ_OLD = 0x9100;
-    static final int ETHERTYPE_MPLS_UNICAST = 0x8847;
-    static final int ETHERTYPE_MPLS_MULTICAST = 0x8848;
-    static final int ETHERTYPE_PPPOE_SESSION = 0x8864;
+    static final int ETHERTYPE_IPV4 = EtherType.IPV4;
+    static final int ETHERTYPE_IPV6 = EtherType.IPV6;
 
-    private static final int ARPHRD_NETLINK = 824;
+    /** A 4-byte MPLS label stack entry: label (20 bits), traffic class (3), bottom of stack (1), TTL (8). */
+    private static final int MPLS_ENTRY_LENGTH = 4;
+    private static final int MPLS_BOTTOM_OF_STACK_BYTE = 2;
+    /** The control word before an Ethernet pseudowire's frame (RFC 4448). */
+    private static final int MPLS_CONTROL_WORD_LENGTH = 4;
+    /** version, type, session id, length. */
+    private static final int PPPOE_HEADER_LENGTH = 6;
+    private static final int PPP_ADDRESS_ALL_STATIONS = 0xFF;
+    private static final int PPP_CONTROL_UNNUMBERED = 0x03;
+    private static final int PPP_IPV4 = 0x21;
+    private static final int PPP_IPV6 = 0x57;
+    private static final int PPP_MPLS_UNICAST = 0x281;
+    private static final int PPP_MPLS_MULTICAST = 0x283;
+    private static final int LOOPBACK_HEADER_LENGTH = 4;
+    /** family (1), version (1), resource id (2). */
+    private static final int NFLOG_HEADER_LENGTH = 4;
+    private static final int NFLOG_TLV_HEADER_LENGTH = 4;
     private static final int NFULA_PAYLOAD = 9;
+    private static final int AF_INET = 2;
+    private static final int AF_INET6_LINUX = 10;
 
     private static final ByteOrder NET = ByteOrder.BIG_ENDIAN;
 
-    private PacketDecoder() {
+    private final EthernetHeader ethernet = new EthernetHeader();
+    private final VlanTag vlanTag = new VlanTag();
+    private final LinuxSllHeader sll = new LinuxSllHeader();
+    private final LinuxSll2Header sll2 = new LinuxSll2Header();
+    private final Ipv4Header ipv4 = new Ipv4Header();
+    private final Ipv6Header ipv6 = new Ipv6Header();
+    private final TcpHeader tcp = new TcpHeader();
+    private final UdpHeader udp = new UdpHeader();
+    private final IcmpHeader icmp = new IcmpHeader();
+    private final VxlanHeader vxlan = new VxlanHeader();
+    private final GeneveHeader geneve = new GeneveHeader();
+
+    /** A decoder with its own flyweights, for one thread. */
+    public PacketDecoder() {
     }
+
+    // ---------------------------------------------------------------- static API
 
     /**
      * Decodes a frame whose original length is not known. The frame is then taken as possibly snapped:
@@ -62,7 +111,7 @@ public final class PacketDecoder {
      */
     public static void decode(int linkType, DirectBuffer buf, int offset, int length, long timeNanos,
                               DecodedPacket out) {
-        decode(linkType, buf, offset, length, Integer.MAX_VALUE, timeNanos, out);
+        out.decoder().decodeFrame(linkType, buf, offset, length, Integer.MAX_VALUE, timeNanos, out);
     }
 
     /**
@@ -72,10 +121,21 @@ public final class PacketDecoder {
      */
     public static void decode(int linkType, DirectBuffer buf, int offset, int capturedLength, int originalLength,
                               long timeNanos, DecodedPacket out) {
-        out.reset();
-        out.timeNanos = timeNanos;
-        if (offset < 0 || capturedLength < 0 || (long) offset + capturedLength > buf.capacity()) {
-            malformed(out);
+        out.decoder().decodeFrame(linkType, buf, offset, capturedLength, originalLength, timeNanos, out);
+    }
+
+    // ---------------------------------------------------------------- instance API
+
+    /** As the static {@link #decode(int, DirectBuffer, int, int, long, DecodedPacket)}, with this decoder's flyweights. */
+    public void decodeFrame(int linkType, DirectBuffer buf, int offset, int length, long timeNanos,
+                            DecodedPacket out) {
+        decodeFrame(linkType, buf, offset, length, Integer.MAX_VALUE, timeNanos, out);
+    }
+
+    /** As the static {@link #decode(int, DirectBuffer, int, int, int, long, DecodedPacket)}, with this decoder's flyweights. */
+    public void decodeFrame(int linkType, DirectBuffer buf, int offset, int capturedLength, int originalLength,
+                            long timeNanos, DecodedPacket out) {
+        if (!begin(buf, offset, capturedLength, timeNanos, out)) {
             return;
         }
         boolean snapped = capturedLength < originalLength;
@@ -97,38 +157,136 @@ public final class PacketDecoder {
         }
     }
 
+    /**
+     * Opens a VXLAN datagram: {@code [offset, offset + length)} is the UDP payload, a VXLAN header then an
+     * Ethernet frame, which is decoded into {@code out} as the packet (the inner packet is the one a
+     * tunnel endpoint judges). The payload is taken as whole, as a socket delivers it.
+     *
+     * @return the VNI, or -1 when the VXLAN header is malformed ({@code out} is then MALFORMED with
+     *         reason {@value #REASON_MALFORMED_VXLAN}); a valid header with a bad inner frame returns the
+     *         VNI, with the inner frame's status in {@code out}
+     */
+    public int decodeVxlan(DirectBuffer buf, int offset, int length, long timeNanos, DecodedPacket out) {
+        return decodeVxlan(buf, offset, length, length, timeNanos, out);
+    }
+
+    /**
+     * As {@link #decodeVxlan(DirectBuffer, int, int, long, DecodedPacket)} for a payload of which only
+     * {@code capturedLength} of {@code originalLength} bytes were captured (a snapped capture).
+     */
+    public int decodeVxlan(DirectBuffer buf, int offset, int capturedLength, int originalLength, long timeNanos,
+                           DecodedPacket out) {
+        if (!begin(buf, offset, capturedLength, timeNanos, out)) {
+            return -1;
+        }
+        vxlan.wrap(buf, offset, capturedLength);
+        if (!vxlan.valid()) {
+            malformed(out, REASON_MALFORMED_VXLAN);
+            return -1;
+        }
+        int vni = vxlan.vni();
+        ethernet(buf, offset + VxlanHeader.LENGTH, offset + capturedLength, capturedLength < originalLength, out);
+        return vni;
+    }
+
+    /**
+     * Opens a GENEVE datagram: {@code [offset, offset + length)} is the UDP payload, a GENEVE header then
+     * the payload its protocol type names: an Ethernet frame (0x6558, Transparent Ethernet Bridging) or
+     * an IP packet (0x0800, 0x86DD), decoded into {@code out} as the packet. Other protocol types are
+     * read as the same EtherType after an Ethernet header would be (so anything but IP is NOT_IP). The
+     * payload is taken as whole, as a socket delivers it. Options and the O and C flags are not acted on.
+     *
+     * @return the VNI, or -1 when the GENEVE header is malformed ({@code out} is then MALFORMED with
+     *         reason {@value #REASON_MALFORMED_GENEVE}); a valid header with a bad payload returns the
+     *         VNI, with the payload's status in {@code out}
+     */
+    public int decodeGeneve(DirectBuffer buf, int offset, int length, long timeNanos, DecodedPacket out) {
+        return decodeGeneve(buf, offset, length, length, timeNanos, out);
+    }
+
+    /**
+     * As {@link #decodeGeneve(DirectBuffer, int, int, long, DecodedPacket)} for a payload of which only
+     * {@code capturedLength} of {@code originalLength} bytes were captured (a snapped capture).
+     */
+    public int decodeGeneve(DirectBuffer buf, int offset, int capturedLength, int originalLength, long timeNanos,
+                            DecodedPacket out) {
+        if (!begin(buf, offset, capturedLength, timeNanos, out)) {
+            return -1;
+        }
+        geneve.wrap(buf, offset, capturedLength);
+        if (!geneve.valid()) {
+            malformed(out, REASON_MALFORMED_GENEVE);
+            return -1;
+        }
+        int vni = geneve.vni();
+        int protocolType = geneve.protocolType();
+        int p = offset + geneve.headerLength();
+        int end = offset + capturedLength;
+        boolean snapped = capturedLength < originalLength;
+        if (protocolType == EtherType.TRANSPARENT_ETHERNET) {
+            ethernet(buf, p, end, snapped, out);
+        } else {
+            etherPayload(buf, p, end, protocolType, snapped, out);
+        }
+        return vni;
+    }
+
+    /** Resets {@code out}; false (and MALFORMED) when the range is not inside the buffer. */
+    private static boolean begin(DirectBuffer buf, int offset, int length, long timeNanos, DecodedPacket out) {
+        out.reset();
+        out.timeNanos = timeNanos;
+        if (offset < 0 || length < 0 || (long) offset + length > buf.capacity()) {
+            malformed(out);
+            return false;
+        }
+        return true;
+    }
+
     // ---------------------------------------------------------------- link layers
 
-    private static void ethernet(DirectBuffer buf, int p, int end, boolean snapped, DecodedPacket out) {
-        if (end - p < 14) {
+    private void ethernet(DirectBuffer buf, int p, int end, boolean snapped, DecodedPacket out) {
+        EthernetHeader eth = ethernet.wrap(buf, p, end - p);
+        if (!eth.hasFixedHeader()) {
             malformed(out);
             return;
         }
-        int etherType = u16(buf, p + 12);
-        if (etherType < 0x0600) {
+        if (eth.isLengthField()) {
             // An 802.3 length field: LLC/SNAP frames (STP, CDP, ...), never IP in practice.
             notIp(out);
             return;
         }
-        etherPayload(buf, p + 14, end, etherType, snapped, out);
+        if (!eth.valid()) {
+            malformed(out); // a VLAN tag cut short
+            return;
+        }
+        etherTypePayload(buf, p + eth.headerLength(), end, eth.innerEtherType(), snapped, out);
     }
 
-    /** Skips any number of VLAN tags, then hands the payload to the IP decoder named by the ethertype. */
-    private static void etherPayload(DirectBuffer buf, int p, int end, int etherType, boolean snapped,
-                                     DecodedPacket out) {
-        while (etherType == ETHERTYPE_VLAN || etherType == ETHERTYPE_QINQ || etherType == ETHERTYPE_QINQ_OLD) {
-            if (end - p < 4) {
+    /**
+     * A payload named by an EtherType that may still be a VLAN tag (after a cooked header, or in a
+     * tunnel): skips any number of tags, then hands on by the EtherType under them.
+     */
+    private void etherPayload(DirectBuffer buf, int p, int end, int etherType, boolean snapped, DecodedPacket out) {
+        while (EtherType.isVlanTag(etherType)) {
+            VlanTag tag = vlanTag.wrap(buf, p, end - p);
+            if (!tag.valid()) {
                 malformed(out);
                 return;
             }
-            etherType = u16(buf, p + 2);
-            p += 4;
+            etherType = tag.etherType();
+            p += VlanTag.LENGTH;
         }
+        etherTypePayload(buf, p, end, etherType, snapped, out);
+    }
+
+    /** The payload of an EtherType that is not a VLAN tag. */
+    private void etherTypePayload(DirectBuffer buf, int p, int end, int etherType, boolean snapped,
+                                  DecodedPacket out) {
         switch (etherType) {
-            case ETHERTYPE_IPV4 -> ipv4(buf, p, end, snapped, out);
-            case ETHERTYPE_IPV6 -> ipv6(buf, p, end, snapped, out);
-            case ETHERTYPE_MPLS_UNICAST, ETHERTYPE_MPLS_MULTICAST -> mpls(buf, p, end, snapped, out);
-            case ETHERTYPE_PPPOE_SESSION -> pppoeSession(buf, p, end, snapped, out);
+            case EtherType.IPV4 -> ipv4(buf, p, end, snapped, out);
+            case EtherType.IPV6 -> ipv6(buf, p, end, snapped, out);
+            case EtherType.MPLS_UNICAST, EtherType.MPLS_MULTICAST -> mpls(buf, p, end, snapped, out);
+            case EtherType.PPPOE_SESSION -> pppoeSession(buf, p, end, snapped, out);
             default -> notIp(out);
         }
     }
@@ -137,14 +295,14 @@ public final class PacketDecoder {
      * An MPLS label stack: labels are popped to the bottom of the stack, and the IP packet under it
      * is what is judged (a label switch path carries the same IP packet a VPC would see).
      */
-    private static void mpls(DirectBuffer buf, int p, int end, boolean snapped, DecodedPacket out) {
+    private void mpls(DirectBuffer buf, int p, int end, boolean snapped, DecodedPacket out) {
         while (true) {
-            if (end - p < 4) {
+            if (end - p < MPLS_ENTRY_LENGTH) {
                 malformed(out);
                 return;
             }
-            boolean bottom = (u8(buf, p + 2) & 0x01) != 0;
-            p += 4;
+            boolean bottom = (u8(buf, p + MPLS_BOTTOM_OF_STACK_BYTE) & 0x01) != 0;
+            p += MPLS_ENTRY_LENGTH;
             if (bottom) {
                 break;
             }
@@ -158,61 +316,63 @@ public final class PacketDecoder {
         switch (u8(buf, p) >>> 4) {
             case 4 -> ipv4(buf, p, end, snapped, out);
             case 6 -> ipv6(buf, p, end, snapped, out);
-            case 0 -> ethernet(buf, p + 4, end, snapped, out);
+            case 0 -> ethernet(buf, p + MPLS_CONTROL_WORD_LENGTH, end, snapped, out);
             default -> notIp(out);
         }
     }
 
     /** A PPPoE session frame (RFC 2516): a 6-byte header, then a PPP frame. */
-    private static void pppoeSession(DirectBuffer buf, int p, int end, boolean snapped, DecodedPacket out) {
-        if (end - p < 6) {
+    private void pppoeSession(DirectBuffer buf, int p, int end, boolean snapped, DecodedPacket out) {
+        if (end - p < PPPOE_HEADER_LENGTH) {
             malformed(out);
             return;
         }
-        ppp(buf, p + 6, end, snapped, out);
+        ppp(buf, p + PPPOE_HEADER_LENGTH, end, snapped, out);
     }
 
-    private static void rawIp(DirectBuffer buf, int p, int end, boolean snapped, DecodedPacket out) {
+    private void rawIp(DirectBuffer buf, int p, int end, boolean snapped, DecodedPacket out) {
         if (end - p < 1) {
             malformed(out);
             return;
         }
         switch (u8(buf, p) >>> 4) {
-            case 4 -> ipv4(buf, p, end, snapped, out);
-            case 6 -> ipv6(buf, p, end, snapped, out);
+            case Ipv4Header.VERSION -> ipv4(buf, p, end, snapped, out);
+            case Ipv6Header.VERSION -> ipv6(buf, p, end, snapped, out);
             default -> malformed(out);
         }
     }
 
-    private static void linuxSll(DirectBuffer buf, int p, int end, boolean snapped, DecodedPacket out) {
-        if (end - p < 16) {
+    private void linuxSll(DirectBuffer buf, int p, int end, boolean snapped, DecodedPacket out) {
+        LinuxSllHeader h = sll.wrap(buf, p, end - p);
+        if (!h.valid()) {
             malformed(out);
             return;
         }
-        cookedPayload(buf, p + 16, end, u16(buf, p + 2), u16(buf, p + 14), snapped, out);
+        cookedPayload(buf, p + LinuxSllHeader.LENGTH, end, h.arphrdType(), h.protocol(), snapped, out);
     }
 
-    private static void linuxSll2(DirectBuffer buf, int p, int end, boolean snapped, DecodedPacket out) {
-        if (end - p < 20) {
+    private void linuxSll2(DirectBuffer buf, int p, int end, boolean snapped, DecodedPacket out) {
+        LinuxSll2Header h = sll2.wrap(buf, p, end - p);
+        if (!h.valid()) {
             malformed(out);
             return;
         }
-        cookedPayload(buf, p + 20, end, u16(buf, p + 8), u16(buf, p), snapped, out);
+        cookedPayload(buf, p + LinuxSll2Header.LENGTH, end, h.arphrdType(), h.protocol(), snapped, out);
     }
 
-    private static void cookedPayload(DirectBuffer buf, int p, int end, int arpHardwareType, int protocol,
-                                      boolean snapped, DecodedPacket out) {
+    private void cookedPayload(DirectBuffer buf, int p, int end, int arpHardwareType, int protocol,
+                               boolean snapped, DecodedPacket out) {
         // Netlink captures put a netlink family where the ethertype would be; protocol values below
         // 0x0600 are Linux's pseudo-types (802.3, 802.2, CAN ...): neither is IP.
-        if (arpHardwareType == ARPHRD_NETLINK || protocol < 0x0600) {
+        if (arpHardwareType == LinuxSllHeader.ARPHRD_NETLINK || protocol < EtherType.MIN_TYPE) {
             notIp(out);
             return;
         }
         etherPayload(buf, p, end, protocol, snapped, out);
     }
 
-    private static void loopback(DirectBuffer buf, int p, int end, boolean snapped, DecodedPacket out) {
-        if (end - p < 4) {
+    private void loopback(DirectBuffer buf, int p, int end, boolean snapped, DecodedPacket out) {
+        if (end - p < LOOPBACK_HEADER_LENGTH) {
             malformed(out);
             return;
         }
@@ -223,20 +383,21 @@ public final class PacketDecoder {
             family = buf.getInt(p, NET);
         }
         switch (family) {
-            case 2 -> ipv4(buf, p + 4, end, snapped, out);
-            case 10, 24, 28, 30 -> ipv6(buf, p + 4, end, snapped, out);
+            case AF_INET -> ipv4(buf, p + LOOPBACK_HEADER_LENGTH, end, snapped, out);
+            case AF_INET6_LINUX, 24, 28, 30 -> ipv6(buf, p + LOOPBACK_HEADER_LENGTH, end, snapped, out);
             default -> notIp(out);
         }
     }
 
+    /** AF_INET, and AF_INET6 as Linux (10), NetBSD/OpenBSD (24), FreeBSD (28) and Darwin (30) number it. */
     private static boolean isLoopbackFamily(int family) {
-        return family == 2 || family == 10 || family == 24 || family == 28 || family == 30;
+        return family == AF_INET || family == AF_INET6_LINUX || family == 24 || family == 28 || family == 30;
     }
 
-    private static void ppp(DirectBuffer buf, int p, int end, boolean snapped, DecodedPacket out) {
-        if (end - p >= 1 && u8(buf, p) == 0xFF) {
+    private void ppp(DirectBuffer buf, int p, int end, boolean snapped, DecodedPacket out) {
+        if (end - p >= 1 && u8(buf, p) == PPP_ADDRESS_ALL_STATIONS) {
             // Address 0xFF of HDLC-like framing: control 0x03 must follow (0xFF is no protocol number).
-            if (end - p < 2 || u8(buf, p + 1) != 0x03) {
+            if (end - p < 2 || u8(buf, p + 1) != PPP_CONTROL_UNNUMBERED) {
                 malformed(out);
                 return;
             }
@@ -258,33 +419,33 @@ public final class PacketDecoder {
             p += 2;
         }
         switch (protocol) {
-            case 0x21 -> ipv4(buf, p, end, snapped, out);
-            case 0x57 -> ipv6(buf, p, end, snapped, out);
-            case 0x281, 0x283 -> mpls(buf, p, end, snapped, out);
+            case PPP_IPV4 -> ipv4(buf, p, end, snapped, out);
+            case PPP_IPV6 -> ipv6(buf, p, end, snapped, out);
+            case PPP_MPLS_UNICAST, PPP_MPLS_MULTICAST -> mpls(buf, p, end, snapped, out);
             default -> notIp(out);
         }
     }
 
-    private static void nflog(DirectBuffer buf, int p, int end, boolean snapped, DecodedPacket out) {
-        if (end - p < 4) {
+    private void nflog(DirectBuffer buf, int p, int end, boolean snapped, DecodedPacket out) {
+        if (end - p < NFLOG_HEADER_LENGTH) {
             malformed(out);
             return;
         }
         int family = u8(buf, p);
-        if (family != 2 && family != 10) {
+        if (family != AF_INET && family != AF_INET6_LINUX) {
             notIp(out);
             return;
         }
         // Attributes: length and type in the capturing host's byte order (little-endian hosts in
         // practice; a length that does not fit is retried big-endian), values padded to 4 bytes.
-        int q = p + 4;
-        while (end - q >= 4) {
+        int q = p + NFLOG_HEADER_LENGTH;
+        while (end - q >= NFLOG_TLV_HEADER_LENGTH) {
             ByteOrder order = ByteOrder.LITTLE_ENDIAN;
             int length = buf.getShort(q, order) & 0xFFFF;
-            if (length < 4 || length > end - q) {
+            if (length < NFLOG_TLV_HEADER_LENGTH || length > end - q) {
                 order = NET;
                 length = buf.getShort(q, order) & 0xFFFF;
-                if (length < 4 || length > end - q) {
+                if (length < NFLOG_TLV_HEADER_LENGTH || length > end - q) {
                     malformed(out);
                     return;
                 }
@@ -292,10 +453,10 @@ public final class PacketDecoder {
             int type = buf.getShort(q + 2, order) & 0x3FFF;
             if (type == NFULA_PAYLOAD) {
                 int payloadEnd = q + length;
-                if (family == 2) {
-                    ipv4(buf, q + 4, payloadEnd, snapped, out);
+                if (family == AF_INET) {
+                    ipv4(buf, q + NFLOG_TLV_HEADER_LENGTH, payloadEnd, snapped, out);
                 } else {
-                    ipv6(buf, q + 4, payloadEnd, snapped, out);
+                    ipv6(buf, q + NFLOG_TLV_HEADER_LENGTH, payloadEnd, snapped, out);
                 }
                 return;
             }
@@ -306,112 +467,70 @@ public final class PacketDecoder {
 
     // ---------------------------------------------------------------- IP
 
-    private static void ipv4(DirectBuffer buf, int p, int end, boolean snapped, DecodedPacket out) {
+    private void ipv4(DirectBuffer buf, int p, int end, boolean snapped, DecodedPacket out) {
         int captured = end - p;
-        if (captured < 20 || (u8(buf, p) >>> 4) != 4) {
+        Ipv4Header ip = ipv4.wrap(buf, p, captured);
+        if (!ip.hasFixedHeader()) {
             malformed(out);
             return;
         }
-        int headerLength = (u8(buf, p) & 0x0F) * 4;
-        int totalLength = u16(buf, p + 2);
-        int protocol = u8(buf, p + 9);
+        int totalLength = ip.totalLength();
+        int protocol = ip.protocol();
         out.ipVersion = 4;
         out.protocol = protocol;
         out.ipLength = totalLength;
-        out.srcLo = buf.getInt(p + 12, NET) & 0xFFFF_FFFFL;
-        out.dstLo = buf.getInt(p + 16, NET) & 0xFFFF_FFFFL;
-        if (headerLength < 20 || headerLength > captured || totalLength < headerLength
-                || (totalLength > captured && !snapped)) {
+        out.srcLo = ip.sourceAddress() & 0xFFFF_FFFFL;
+        out.dstLo = ip.destinationAddress() & 0xFFFF_FFFFL;
+        if (!ip.valid() || (totalLength > captured && !snapped)) {
             malformed(out);
             return;
         }
-        int fragmentField = u16(buf, p + 6);
-        if ((fragmentField & 0x1FFF) != 0) {
+        if (ip.laterFragment()) {
             out.laterFragment = true; // no transport header in this fragment
             return;
         }
-        boolean moreFragments = (fragmentField & 0x2000) != 0;
+        int headerLength = ip.headerLength();
         transport(buf, p + headerLength, p + Math.min(totalLength, captured), totalLength - headerLength,
-                moreFragments, protocol, out);
+                ip.moreFragments(), protocol, out);
     }
 
-    private static void ipv6(DirectBuffer buf, int p, int end, boolean snapped, DecodedPacket out) {
+    private void ipv6(DirectBuffer buf, int p, int end, boolean snapped, DecodedPacket out) {
         int captured = end - p;
-        if (captured < 40 || (u8(buf, p) >>> 4) != 6) {
+        Ipv6Header ip = ipv6.wrap(buf, p, captured);
+        if (!ip.valid()) {
             malformed(out);
             return;
         }
-        int payloadLength = u16(buf, p + 4);
-        int next = u8(buf, p + 6);
+        int totalLength = ip.totalLength();
         out.ipVersion = 6;
-        out.protocol = next;
-        out.ipLength = 40 + payloadLength;
-        out.srcHi = buf.getLong(p + 8, NET);
-        out.srcLo = buf.getLong(p + 16, NET);
-        out.dstHi = buf.getLong(p + 24, NET);
-        out.dstLo = buf.getLong(p + 32, NET);
-        if (out.ipLength > captured && !snapped) {
+        out.protocol = ip.nextHeader();
+        out.ipLength = totalLength;
+        out.srcHi = ip.sourceHi();
+        out.srcLo = ip.sourceLo();
+        out.dstHi = ip.destinationHi();
+        out.dstLo = ip.destinationLo();
+        if (totalLength > captured && !snapped) {
             malformed(out);
             return;
         }
-        int statedEnd = p + out.ipLength;
-        int limit = Math.min(statedEnd, end);
-        int q = p + 40;
-        boolean moreFragments = false;
-        // Walk the extension headers to the transport protocol. Each step moves at least 8 bytes on,
-        // so the walk ends within the packet.
-        while (true) {
-            switch (next) {
-                case 0, 43, 60 -> { // hop-by-hop, routing, destination options: length in 8-byte units, less one
-                    if (limit - q < 2) {
-                        malformed(out);
-                        return;
-                    }
-                    int length = (u8(buf, q + 1) + 1) * 8;
-                    if (length > limit - q) {
-                        malformed(out);
-                        return;
-                    }
-                    next = u8(buf, q);
-                    q += length;
-                }
-                case 44 -> { // fragment header: fixed 8 bytes
-                    if (limit - q < 8) {
-                        malformed(out);
-                        return;
-                    }
-                    next = u8(buf, q);
-                    int fragmentField = u16(buf, q + 2);
-                    int fragmentOffset = fragmentField >>> 3;
-                    moreFragments = (fragmentField & 1) != 0;
-                    q += 8;
-                    if (fragmentOffset != 0) {
-                        out.protocol = next;
-                        out.laterFragment = true;
-                        return;
-                    }
-                }
-                case PROTO_AH -> { // authentication header: length in 4-byte units, less two
-                    if (limit - q < 2) {
-                        malformed(out);
-                        return;
-                    }
-                    int length = (u8(buf, q + 1) + 2) * 4;
-                    if (length > limit - q) {
-                        malformed(out);
-                        return;
-                    }
-                    next = u8(buf, q);
-                    q += length;
-                }
-                default -> {
-                    // ESP (50) and no-next-header (59) end the walk like any transport protocol.
-                    out.protocol = next;
-                    transport(buf, q, limit, statedEnd - q, moreFragments, next, out);
-                    return;
-                }
+        // Walk the extension headers to the transport protocol, inside both the packet and the capture.
+        ip.startExtensionWalk(totalLength);
+        while (ip.atExtensionHeader()) {
+            if (!ip.nextExtensionHeader()) {
+                malformed(out);
+                return;
+            }
+            if (ip.walkFragmentOffset() > 0) {
+                out.protocol = ip.walkNextHeader();
+                out.laterFragment = true;
+                return;
             }
         }
+        // ESP (50) and no-next-header (59) end the walk like any transport protocol.
+        int next = ip.walkNextHeader();
+        int q = ip.walkOffset();
+        out.protocol = next;
+        transport(buf, p + q, p + Math.min(totalLength, captured), totalLength - q, ip.walkMoreFragments(), next, out);
     }
 
     // ---------------------------------------------------------------- transport
@@ -423,59 +542,56 @@ public final class PacketDecoder {
      * @param firstOfFragments the packet is the first fragment of several: the UDP length covers the
      *                         whole datagram, not this fragment
      */
-    private static void transport(DirectBuffer buf, int p, int limit, int stated, boolean firstOfFragments,
-                                  int protocol, DecodedPacket out) {
+    private void transport(DirectBuffer buf, int p, int limit, int stated, boolean firstOfFragments,
+                           int protocol, DecodedPacket out) {
         int available = limit - p;
         switch (protocol) {
             case PROTO_TCP -> {
-                if (available >= 4) {
-                    out.srcPort = u16(buf, p);
-                    out.dstPort = u16(buf, p + 2);
+                TcpHeader h = tcp.wrap(buf, p, available);
+                if (h.has(TcpHeader.DESTINATION_PORT_OFFSET + 2)) {
+                    out.srcPort = h.sourcePort();
+                    out.dstPort = h.destinationPort();
                 }
-                if (available >= 14) {
-                    out.tcpFlags = u8(buf, p + 13);
+                if (h.has(TcpHeader.FLAGS_OFFSET + 1)) {
+                    out.tcpFlags = h.flags();
                 }
-                if (available < 20) {
+                if (!h.has(TcpHeader.MIN_LENGTH)) {
                     malformed(out);
                     return;
                 }
-                int dataOffset = (u8(buf, p + 12) >>> 4) * 4;
-                if (dataOffset < 20 || dataOffset > stated) {
+                // Options may lie beyond a snapped capture: the data offset is checked against the
+                // length the IP header states, not against the captured bytes.
+                int dataOffset = h.headerLength();
+                if (dataOffset < TcpHeader.MIN_LENGTH || dataOffset > stated) {
                     malformed(out);
                 }
             }
             case PROTO_UDP -> {
-                if (available >= 4) {
-                    out.srcPort = u16(buf, p);
-                    out.dstPort = u16(buf, p + 2);
+                UdpHeader h = udp.wrap(buf, p, available);
+                if (h.has(UdpHeader.DESTINATION_PORT_OFFSET + 2)) {
+                    out.srcPort = h.sourcePort();
+                    out.dstPort = h.destinationPort();
                 }
-                if (available < 8) {
-                    malformed(out);
-                    return;
-                }
-                int udpLength = u16(buf, p + 4);
-                if (udpLength < 8 || (udpLength > stated && !firstOfFragments)) {
+                if (!h.valid() || (h.datagramLength() > stated && !firstOfFragments)) {
                     malformed(out);
                 }
             }
             case PROTO_ICMP, PROTO_ICMPV6 -> {
-                if (available >= 2) {
-                    out.icmpType = u8(buf, p);
-                    out.icmpCode = u8(buf, p + 1);
+                IcmpHeader h = icmp.wrap(buf, p, available);
+                if (h.has(IcmpHeader.CODE_OFFSET + 1)) {
+                    out.icmpType = h.type();
+                    out.icmpCode = h.code();
                 }
-                if (available < 4) {
+                if (!h.valid()) {
                     malformed(out);
                     return;
                 }
-                boolean echo = protocol == PROTO_ICMP
-                        ? out.icmpType == 8 || out.icmpType == 0
-                        : out.icmpType == 128 || out.icmpType == 129;
-                if (echo) {
-                    if (available < 8) {
+                if (IcmpHeader.isEcho(protocol == PROTO_ICMPV6, out.icmpType)) {
+                    if (!h.hasEchoFields()) {
                         malformed(out);
                         return;
                     }
-                    out.icmpId = u16(buf, p + 4);
+                    out.icmpId = h.echoIdentifier();
                 }
             }
             default -> {
@@ -495,8 +611,12 @@ public final class PacketDecoder {
     }
 
     private static void malformed(DecodedPacket out) {
+        malformed(out, REASON_MALFORMED);
+    }
+
+    private static void malformed(DecodedPacket out, String reason) {
         out.status = DecodedPacket.Status.MALFORMED;
-        out.reason = REASON_MALFORMED;
+        out.reason = reason;
     }
 
     private static void notIp(DecodedPacket out) {

@@ -60,8 +60,18 @@ public final class RandomPackets {
         return v6 ? IpAddress.v6(r.nextLong(), r.nextLong()) : IpAddress.v4(r.nextInt());
     }
 
+    /** A builder of a packet and what it says, for callers that go on building (a tunnel around it, say). */
+    public record Built(PacketBuilder builder, Expected expected) {
+    }
+
     /** A random packet under {@code linkType} (family chosen at random unless the link type fixes it). */
     public static Sample next(SplittableRandom r, int linkType) {
+        Built b = nextBuilder(r, linkType);
+        return new Sample(b.builder().build(), b.builder().linkType(), b.expected());
+    }
+
+    /** As {@link #next}, the builder not yet built. */
+    public static Built nextBuilder(SplittableRandom r, int linkType) {
         boolean v6 = linkType == LinkType.IPV6 || (linkType != LinkType.IPV4 && r.nextBoolean());
         IpAddress src = randomAddress(r, v6);
         IpAddress dst = randomAddress(r, v6);
@@ -137,7 +147,7 @@ public final class RandomPackets {
         int ipLength = (v6 ? 40 + extensionBytes : 20 + optionBytes) + l4Length;
         Expected e = new Expected(v6 ? 6 : 4, src, dst, protocol, srcPort, dstPort, flags, icmpType, icmpCode,
                 icmpId, ipLength);
-        return new Sample(b.build(), b.linkType(), e);
+        return new Built(b, e);
     }
 
     private static void applyLink(SplittableRandom r, PacketBuilder b, int linkType, boolean v6) {
