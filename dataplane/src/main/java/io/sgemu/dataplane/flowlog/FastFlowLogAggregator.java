@@ -172,9 +172,8 @@ public final class FastFlowLogAggregator {
                 flows.grow();
                 base = flows.find(ports, kind, srcHi, srcLo, dstHi, dstLo, pktSrcHi, pktSrcLo, pktDstHi, pktDstLo);
             }
-            base = ~base;
-            flows.insert(base, ports, kind, srcHi, srcLo, dstHi, dstLo, pktSrcHi, pktSrcLo, pktDstHi, pktDstLo,
-                    second, sequence);
+            base = flows.insert(~base, ports, kind, srcHi, srcLo, dstHi, dstLo, pktSrcHi, pktSrcLo, pktDstHi,
+                    pktDstLo, second, sequence);
         }
         flows.add(base, bytes, second, protocol == TCP ? FlowLogAggregator.reportedTcpFlags(tcpFlags) : 0);
     }

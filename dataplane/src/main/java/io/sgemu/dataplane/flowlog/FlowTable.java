@@ -1,18 +1,21 @@
 package io.sgemu.dataplane.flowlog;
 
 /**
- * The open interval's flows of one worker: open addressing with linear probing over one {@code long[]}, each
- * slot {@value #STRIDE} longs (two cache lines) holding the key and its running sums side by side, so that
- * finding a flow and adding a packet to it touch one slot.
+ * The open interval's flows of one worker, in two flat arrays. Entries (key and running sums side by side,
+ * {@value #STRIDE} longs each) lie densely in the order their keys were first seen, so that closing the interval
+ * reads them sequentially in that order. An open-addressing index (linear probing) of longs maps a key's hash to
+ * its entry: the high 32 bits of an index slot are a fingerprint of the hash, the low 32 the entry's number plus
+ * one (0 is empty), so a probe compares an entry's key only when the fingerprints agree. Dense entries and a
+ * small index keep the working set small (about 130 bytes per key), which is what decides the speed once the
+ * keys outgrow the caches.
  *
- * <p>Slot layout (offsets in longs): {@code 0} ENI (high 32 bits), srcport (16), dstport (16); {@code 1}
+ * <p>Entry layout (offsets in longs): {@code 0} ENI (high 32 bits), srcport (16), dstport (16); {@code 1}
  * occupied bit (63), accept (13), ingress (12), family (8-11), protocol (0-7); {@code 2..9} srcaddr,
  * dstaddr, pkt-srcaddr, pkt-dstaddr as hi/lo pairs; then packets, bytes, start and end seconds, first
  * sequence, tcp-flags.
  *
- * <p>Keys are never removed one by one: the whole table is emptied when its interval closes, so there are no
- * tombstones. {@link #slotAt} lists the occupied slots in the order their keys were inserted. The table
- * doubles when half full; it starts at the size it is given so that a worker that knows its load allocates
+ * <p>Keys are never removed one by one: the whole table is emptied when its interval closes. The table doubles
+ * when its index is half full; it starts at the size it is given so that a worker that knows its load allocates
  * nothing after start-up. Not thread-safe: one worker's.
  */
 final class FlowTable {
@@ -39,17 +42,19 @@ final class FlowTable {
     static final long INGRESS = 1L << 12;
     static final long ACCEPT = 1L << 13;
 
-    private long[] slots;
+    private long[] index;
     private int mask;
-    private int[] order;
+    private long[] entries;
     private int size;
+    /** The fingerprint of the key {@link #find} last missed, for the {@link #insert} that follows. */
+    private long missedFingerprint;
 
     /** @param expectedFlows how many keys the table should hold before it first grows */
     FlowTable(int expectedFlows) {
         int n = Integer.highestOneBit(Math.max(8, expectedFlows) * 2 - 1) << 1;
-        slots = new long[n * STRIDE];
+        index = new long[n];
         mask = n - 1;
-        order = new int[n / 2];
+        entries = new long[(n / 2) * STRIDE];
     }
 
     static long ports(int eni, int srcPort, int dstPort) {
@@ -61,12 +66,8 @@ final class FlowTable {
                 | (protocol & 0xFF);
     }
 
-    /**
-     * The slot (an index into {@link #slots()}) that holds the key, or {@code ~slot} of the empty slot where it
-     * would go.
-     */
-    int find(long ports, long kind, long srcHi, long srcLo, long dstHi, long dstLo, long pktSrcHi, long pktSrcLo,
-             long pktDstHi, long pktDstLo) {
+    private static long hash(long ports, long kind, long srcHi, long srcLo, long dstHi, long dstLo, long pktSrcHi,
+                             long pktSrcLo, long pktDstHi, long pktDstLo) {
         long h = ports * 0x9E3779B97F4A7C15L;
         h = (h ^ kind) * 0xC2B2AE3D27D4EB4FL;
         h = (h ^ srcLo) * 0x9E3779B97F4A7C15L;
@@ -74,19 +75,34 @@ final class FlowTable {
         h = (h ^ pktSrcLo ^ Long.rotateLeft(pktDstLo, 29)) * 0x9E3779B97F4A7C15L;
         h = (h ^ srcHi ^ Long.rotateLeft(dstHi, 17) ^ Long.rotateLeft(pktSrcHi, 31) ^ Long.rotateLeft(pktDstHi, 47))
                 * 0xC2B2AE3D27D4EB4FL;
-        int i = (int) (h ^ (h >>> 32)) & mask;
-        long[] s = slots;
+        return h ^ (h >>> 29);
+    }
+
+    /**
+     * The entry (an index into {@link #slots()}) that holds the key, or {@code ~slot} of the empty index slot where
+     * it would go (then {@link #insert} it there, or {@link #grow} first when {@link #full}).
+     */
+    int find(long ports, long kind, long srcHi, long srcLo, long dstHi, long dstLo, long pktSrcHi, long pktSrcLo,
+             long pktDstHi, long pktDstLo) {
+        long h = hash(ports, kind, srcHi, srcLo, dstHi, dstLo, pktSrcHi, pktSrcLo, pktDstHi, pktDstLo);
+        long fingerprint = h & 0xFFFF_FFFF_0000_0000L;
+        int i = (int) h & mask;
+        long[] x = index;
+        long[] e = entries;
         while (true) {
-            int base = i * STRIDE;
-            long k = s[base + KIND];
-            if (k == 0) {
-                return ~base;
+            long v = x[i];
+            if (v == 0) {
+                missedFingerprint = fingerprint;
+                return ~i;
             }
-            if (k == kind && s[base + PORTS] == ports && s[base + SRC_LO] == srcLo && s[base + DST_LO] == dstLo
-                    && s[base + PKT_SRC_LO] == pktSrcLo && s[base + PKT_DST_LO] == pktDstLo
-                    && s[base + SRC_HI] == srcHi && s[base + DST_HI] == dstHi
-                    && s[base + PKT_SRC_HI] == pktSrcHi && s[base + PKT_DST_HI] == pktDstHi) {
-                return base;
+            if ((v & 0xFFFF_FFFF_0000_0000L) == fingerprint) {
+                int base = ((int) v - 1) * STRIDE;
+                if (e[base + KIND] == kind && e[base + PORTS] == ports && e[base + SRC_LO] == srcLo
+                        && e[base + DST_LO] == dstLo && e[base + PKT_SRC_LO] == pktSrcLo
+                        && e[base + PKT_DST_LO] == pktDstLo && e[base + SRC_HI] == srcHi && e[base + DST_HI] == dstHi
+                        && e[base + PKT_SRC_HI] == pktSrcHi && e[base + PKT_DST_HI] == pktDstHi) {
+                    return base;
+                }
             }
             i = (i + 1) & mask;
         }
@@ -94,84 +110,84 @@ final class FlowTable {
 
     /** True when inserting one more key would pass the load limit: grow first, then find the key again. */
     boolean full() {
-        return size == order.length;
+        return size * STRIDE == entries.length;
     }
 
     /** Doubles the table (a rare, start-up event: the steady state allocates nothing). */
     void grow() {
-        long[] old = slots;
-        int[] oldOrder = order;
         int n = (mask + 1) * 2;
-        slots = new long[n * STRIDE];
+        index = new long[n];
         mask = n - 1;
-        order = new int[n / 2];
-        int count = size;
-        size = 0;
-        for (int j = 0; j < count; j++) {
-            int from = oldOrder[j];
-            int to = ~find(old[from + PORTS], old[from + KIND], old[from + SRC_HI], old[from + SRC_LO],
-                    old[from + DST_HI], old[from + DST_LO], old[from + PKT_SRC_HI], old[from + PKT_SRC_LO],
-                    old[from + PKT_DST_HI], old[from + PKT_DST_LO]);
-            System.arraycopy(old, from, slots, to, STRIDE);
-            order[size++] = to;
+        entries = java.util.Arrays.copyOf(entries, (n / 2) * STRIDE);
+        long[] e = entries;
+        for (int j = 0; j < size; j++) {
+            int b = j * STRIDE;
+            int slot = ~find(e[b + PORTS], e[b + KIND], e[b + SRC_HI], e[b + SRC_LO], e[b + DST_HI], e[b + DST_LO],
+                    e[b + PKT_SRC_HI], e[b + PKT_SRC_LO], e[b + PKT_DST_HI], e[b + PKT_DST_LO]);
+            index[slot] = missedFingerprint | (j + 1);
         }
     }
 
-    /** Puts a new key in the empty slot {@code base} that {@link #find} named, with its first packet's second. */
-    void insert(int base, long ports, long kind, long srcHi, long srcLo, long dstHi, long dstLo, long pktSrcHi,
-                long pktSrcLo, long pktDstHi, long pktDstLo, long second, long sequence) {
-        long[] s = slots;
-        s[base + PORTS] = ports;
-        s[base + KIND] = kind;
-        s[base + SRC_HI] = srcHi;
-        s[base + SRC_LO] = srcLo;
-        s[base + DST_HI] = dstHi;
-        s[base + DST_LO] = dstLo;
-        s[base + PKT_SRC_HI] = pktSrcHi;
-        s[base + PKT_SRC_LO] = pktSrcLo;
-        s[base + PKT_DST_HI] = pktDstHi;
-        s[base + PKT_DST_LO] = pktDstLo;
-        s[base + PACKETS] = 0;
-        s[base + BYTES] = 0;
-        s[base + START] = second;
-        s[base + END] = second;
-        s[base + FIRST_SEQUENCE] = sequence;
-        s[base + TCP_FLAGS] = 0;
-        order[size++] = base;
+    /**
+     * Puts a new key in the empty index slot {@code slot} that {@link #find} just named, with its first packet's
+     * second; answers its entry.
+     */
+    int insert(int slot, long ports, long kind, long srcHi, long srcLo, long dstHi, long dstLo, long pktSrcHi,
+               long pktSrcLo, long pktDstHi, long pktDstLo, long second, long sequence) {
+        int base = size * STRIDE;
+        index[slot] = missedFingerprint | (size + 1);
+        size++;
+        long[] e = entries;
+        e[base + PORTS] = ports;
+        e[base + KIND] = kind;
+        e[base + SRC_HI] = srcHi;
+        e[base + SRC_LO] = srcLo;
+        e[base + DST_HI] = dstHi;
+        e[base + DST_LO] = dstLo;
+        e[base + PKT_SRC_HI] = pktSrcHi;
+        e[base + PKT_SRC_LO] = pktSrcLo;
+        e[base + PKT_DST_HI] = pktDstHi;
+        e[base + PKT_DST_LO] = pktDstLo;
+        e[base + PACKETS] = 0;
+        e[base + BYTES] = 0;
+        e[base + START] = second;
+        e[base + END] = second;
+        e[base + FIRST_SEQUENCE] = sequence;
+        e[base + TCP_FLAGS] = 0;
+        return base;
     }
 
-    /** Adds one packet to the flow in slot {@code base}. */
+    /** Adds one packet to the flow of entry {@code base}. */
     void add(int base, long bytes, long second, int reportedTcpFlags) {
-        long[] s = slots;
-        s[base + PACKETS]++;
-        s[base + BYTES] += bytes;
-        s[base + END] = second;
-        s[base + TCP_FLAGS] |= reportedTcpFlags;
+        long[] e = entries;
+        e[base + PACKETS]++;
+        e[base + BYTES] += bytes;
+        e[base + END] = second;
+        e[base + TCP_FLAGS] |= reportedTcpFlags;
     }
 
     int size() {
         return size;
     }
 
-    /** The slot of the {@code i}-th key inserted. */
+    /** The entry of the {@code i}-th key inserted. */
     int slotAt(int i) {
-        return order[i];
+        return i * STRIDE;
     }
 
     long[] slots() {
-        return slots;
+        return entries;
     }
 
-    /** Empties the table for the next interval, touching only the slots in use. */
+    /** Empties the table for the next interval (once an interval: the index is cleared whole). */
     void clear() {
-        long[] s = slots;
-        for (int j = 0; j < size; j++) {
-            s[order[j] + KIND] = 0;
+        if (size > 0) {
+            java.util.Arrays.fill(index, 0);
+            size = 0;
         }
-        size = 0;
     }
 
-    /** Number of slots (for tests). */
+    /** Number of index slots (for tests). */
     int slotCount() {
         return mask + 1;
     }
