@@ -82,12 +82,13 @@ public final class FastReplayer {
     }
 
     public ReplayResult run(Path capture) throws IOException {
-        PolicyCompiler compiler = new PolicyCompiler(settings.region());
-        PolicySnapshot snapshot = compiler.compile(world, null);
+        PolicyCompiler compiler = new PolicyCompiler();
+        PolicySnapshot snapshot = compiler.compile(world, settings.region(), null);
         ReplayResult result = new ReplayResult();
         CurrentPolicy current = new CurrentPolicy(snapshot);
         long lingerNanos = TimeUnit.SECONDS.toNanos(settings.tcpCloseLingerSeconds());
-        try (ConnTrackTable table = new ConnTrackTable(conntrackCapacity, lingerNanos, Math.max(16, snapshot.eniCount() * 2))) {
+        ConnTrackTable table = new ConnTrackTable(conntrackCapacity, lingerNanos, Math.max(16, snapshot.eniCount() * 2));
+        {
             FastFlowLogAggregator[] aggregators = null;
             FlowLogWriterAgent writer = null;
             AgentRunner writerRunner = null;
@@ -118,7 +119,7 @@ public final class FastReplayer {
                                 frame.originalLength, frame.timeNanos, packet);
                         while (nextChange < changes.size() && changes.get(nextChange).atNanos() <= frame.timeNanos) {
                             now = changes.get(nextChange++).apply(now);
-                            snapshot = compiler.compile(now, snapshot);
+                            snapshot = compiler.compile(now, settings.region(), snapshot);
                             current.policy = snapshot;
                             pipeline.policy(snapshot);
                         }

@@ -50,7 +50,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class FastPathDifferentialTest {
 
-    private static final int PACKETS = 2_500;
+    private static final int PACKETS = 3_000;
     private static final AtomicLong JUDGED = new AtomicLong();
 
     @TempDir
@@ -74,10 +74,22 @@ class FastPathDifferentialTest {
         int[] workerCounts = allowances ? new int[] {1} : new int[] {1, 3};
         for (int workers : workerCounts) {
             Output fast = fast(world, changes, pcap, workers);
-            assertThat(fast.verdicts).as("seed %d, %d worker(s): verdicts", seed, workers).isEqualTo(reference.verdicts);
-            assertThat(fast.flowLogs).as("seed %d, %d worker(s): flow logs", seed, workers).isEqualTo(reference.flowLogs);
+            assertSame("seed " + seed + ", " + workers + " worker(s): verdicts", reference.verdicts, fast.verdicts);
+            assertSame("seed " + seed + ", " + workers + " worker(s): flow logs", reference.flowLogs, fast.flowLogs);
             JUDGED.addAndGet(packets.size());
         }
+    }
+
+    /** Equal lists, or a message that shows the first line where they part. */
+    private static void assertSame(String what, List<String> expected, List<String> actual) {
+        int n = Math.min(expected.size(), actual.size());
+        for (int i = 0; i < n; i++) {
+            if (!expected.get(i).equals(actual.get(i))) {
+                assertThat(actual.get(i)).as("%s: line %d of %d (reference has %d lines)", what, i + 1, actual.size(),
+                        expected.size()).isEqualTo(expected.get(i));
+            }
+        }
+        assertThat(actual.size()).as("%s: line count", what).isEqualTo(expected.size());
     }
 
     @AfterAll

@@ -92,38 +92,6 @@ public final class DecodedPacket {
         laterFragment = o.laterFragment;
     }
 
-    /**
-     * A hash of the flow that is the same for both directions (addresses and ports swapped), so that a
-     * flow and its replies meet the same worker. ICMP echo hashes by identifier; frames without addresses
-     * hash to 0.
-     */
-    public int symmetricFlowHash() {
-        if (!hasAddresses()) {
-            return 0;
-        }
-        long a = mix(srcHi, srcLo);
-        long b = mix(dstHi, dstLo);
-        int pa = srcPort < 0 ? 0 : srcPort;
-        int pb = dstPort < 0 ? 0 : dstPort;
-        if (protocol == 1 || protocol == 58) {
-            pa = pb = icmpId < 0 ? 0 : icmpId;
-        }
-        // Order-free combination: sum and product-free mixing of both ends.
-        long h = (a + b) ^ ((a ^ b) * 0x9E3779B97F4A7C15L) ^ ((long) (pa + pb) << 16) ^ ((long) (pa ^ pb) * 0xC2B2AE3D27D4EB4FL)
-                ^ protocol;
-        h ^= h >>> 33;
-        h *= 0xFF51AFD7ED558CCDL;
-        h ^= h >>> 33;
-        return (int) h;
-    }
-
-    private static long mix(long hi, long lo) {
-        long h = hi * 0x9E3779B97F4A7C15L + lo;
-        h ^= h >>> 29;
-        h *= 0xBF58476D1CE4E5B9L;
-        return h ^ (h >>> 32);
-    }
-
     PacketDecoder decoder() {
         PacketDecoder d = decoder;
         if (d == null) {

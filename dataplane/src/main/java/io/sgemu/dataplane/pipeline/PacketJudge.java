@@ -229,13 +229,13 @@ public final class PacketJudge {
             long max = pol.maxTrackedConnections(eni);
             if (max > 0 && conntrack.liveEntries(eni, nowNanos, pol) >= max) {
                 counters.stage(eni, stage, true, length);
-                counters.allowanceExceeded(eni);
+                counters.countAllowanceExceeded(eni);
                 counters.stage(eni, Verdicts.CONNTRACK_ALLOWANCE, false, length);
                 return Verdicts.CONNTRACK_ALLOWANCE;
             }
             if (conntrack.insert(eni, protocol, family, sHi, sLo, keySrcPort, dHi, dLo, keyDstPort, tcpFlags, nowNanos) < 0) {
                 counters.stage(eni, stage, true, length);
-                counters.tableFull(eni);
+                counters.countTableFull(eni);
                 counters.stage(eni, Verdicts.CONNTRACK_ALLOWANCE, false, length);
                 return Verdicts.CONNTRACK_ALLOWANCE;
             }

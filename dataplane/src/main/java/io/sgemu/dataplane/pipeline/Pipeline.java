@@ -14,7 +14,7 @@ import org.agrona.concurrent.OneToOneConcurrentArrayQueue;
  *
  * <p>One thread, the dispatcher, {@link #submit}s decoded packets in input order. Each packet is
  * steered to a worker by a hash of its flow that is the same in both directions
- * ({@link DecodedPacket#symmetricFlowHash()}), so a flow and its replies always meet the same worker
+ * ({@link FlowSteering}), so a flow and its replies always meet the same worker
  * and its connection-tracking entries are only ever written by that worker. Packets travel in
  * {@link PacketBatch}es through single-producer single-consumer queues (Agrona's
  * {@code OneToOneConcurrentArrayQueue}: offer is a release, poll an acquire), are judged by the
@@ -124,7 +124,7 @@ public final class Pipeline implements AutoCloseable {
             }
             return;
         }
-        int w = (d.symmetricFlowHash() & Integer.MAX_VALUE) % workerCount;
+        int w = FlowSteering.worker(policy, d, workerCount);
         PacketBatch b = current[w];
         if (b == null) {
             b = takeFree(w);

@@ -33,11 +33,11 @@ public final class StageCounters {
         counts[i + 1] += bytes;
     }
 
-    void allowanceExceeded(int eni) {
+    void countAllowanceExceeded(int eni) {
         counts[eni * PER_ENI + ALLOWANCE_EXCEEDED]++;
     }
 
-    void tableFull(int eni) {
+    void countTableFull(int eni) {
         counts[eni * PER_ENI + TABLE_FULL]++;
     }
 
