@@ -87,6 +87,28 @@ class ThreeTierExampleTest {
     }
 
     @Test
+    void bothEnginesAndAnyWorkerCountWriteTheSameVerdictsFlowLogsAndSummary() throws IOException {
+        String pcap = EXAMPLE.resolve("three-tier.pcap").toString();
+        String changes = EXAMPLE.resolve("changes.jsonl").toString();
+        List<String> reference = null;
+        for (String[] engine : new String[][] {{"--engine", "reference"}, {"--workers", "1"}, {"--workers", "2"}, {"--workers", "4"}}) {
+            Path v = tmp.resolve(engine[1] + ".jsonl");
+            Path f = tmp.resolve(engine[1] + ".log");
+            CliRun run = CliRun.of("replay", "--config", WORLD, "--pcap", pcap, "--changes", changes, "--verdicts", v.toString(),
+                    "--flow-logs", f.toString(), "--aggregation-interval", "60", engine[0], engine[1]);
+            assertThat(run.exitCode()).as(run.err()).isZero();
+            List<String> all = new java.util.ArrayList<>(Files.readAllLines(v));
+            all.addAll(Files.readAllLines(f));
+            all.addAll(run.out().lines().toList());
+            if (reference == null) {
+                reference = all;
+            } else {
+                assertThat(all).as("%s %s against the reference engine", engine[0], engine[1]).isEqualTo(reference);
+            }
+        }
+    }
+
+    @Test
     void explainNamesTheNaclEntryThatDropsTheReply() {
         CliRun run = CliRun.of("explain", "--config", WORLD, "--flow", "tcp 10.0.2.12:20001 -> 10.0.3.20:5432", "--reply");
         assertThat(run.exitCode()).as(run.err()).isZero();
