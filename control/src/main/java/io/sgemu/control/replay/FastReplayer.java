@@ -88,68 +88,69 @@ public final class FastReplayer {
         CurrentPolicy current = new CurrentPolicy(snapshot);
         long lingerNanos = TimeUnit.SECONDS.toNanos(settings.tcpCloseLingerSeconds());
         ConnTrackTable table = new ConnTrackTable(conntrackCapacity, lingerNanos, Math.max(16, snapshot.eniCount() * 2));
-        {
-            FastFlowLogAggregator[] aggregators = null;
-            FlowLogWriterAgent writer = null;
-            AgentRunner writerRunner = null;
-            if (flowLogSink != null) {
-                ManyToOneRingBuffer ring = new ManyToOneRingBuffer(new UnsafeBuffer(
-                        ByteBuffer.allocateDirect(RING_BYTES + RingBufferDescriptor.TRAILER_LENGTH)));
-                aggregators = new FastFlowLogAggregator[workers];
-                for (int w = 0; w < workers; w++) {
-                    aggregators[w] = FastFlowLogAggregator.builder(ring, w).intervalSeconds(aggregationInterval).build();
-                }
-                writer = FlowLogWriterAgent.builder(ring, workers, flowLogSink).intervalSeconds(aggregationInterval)
-                        .enis(current::flowLogEni).build();
-                writerRunner = new AgentRunner(new BackoffIdleStrategy(1, 10, 1_000, 1_000_000), Throwable::printStackTrace,
-                        null, writer);
-                AgentRunner.startOnThread(writerRunner);
+        WriterFailure writerFailure = new WriterFailure();
+        FastFlowLogAggregator[] aggregators = null;
+        FlowLogWriterAgent writer = null;
+        AgentRunner writerRunner = null;
+        if (flowLogSink != null) {
+            ManyToOneRingBuffer ring = new ManyToOneRingBuffer(new UnsafeBuffer(
+                    ByteBuffer.allocateDirect(RING_BYTES + RingBufferDescriptor.TRAILER_LENGTH)));
+            aggregators = new FastFlowLogAggregator[workers];
+            for (int w = 0; w < workers; w++) {
+                aggregators[w] = FastFlowLogAggregator.builder(ring, w).intervalSeconds(aggregationInterval).build();
             }
-            Ordered ordered = new Ordered(result, current);
-            Pipeline pipeline = new Pipeline(workers, BATCH, snapshot, table, aggregators, ordered);
-            int nextChange = 0;
-            World now = world;
-            CapturedFrame frame = new CapturedFrame();
-            DecodedPacket packet = new DecodedPacket();
-            long clock = Long.MIN_VALUE;
-            try (CaptureReader reader = CaptureReader.open(capture)) {
-                try {
-                    while (reader.next(frame)) {
-                        PacketDecoder.decode(frame.linkType, frame.buffer, frame.offset, frame.capturedLength,
-                                frame.originalLength, frame.timeNanos, packet);
-                        while (nextChange < changes.size() && changes.get(nextChange).atNanos() <= frame.timeNanos) {
-                            now = changes.get(nextChange++).apply(now);
-                            snapshot = compiler.compile(now, settings.region(), snapshot);
-                            current.policy = snapshot;
-                            pipeline.policy(snapshot);
-                        }
-                        if (frame.timeNanos > clock) {
-                            clock = frame.timeNanos;
-                        }
-                        pipeline.submit(packet, frame.frameNumber, clock);
-                    }
-                } catch (CaptureFormatException e) {
-                    result.captureError = e.getMessage();
-                }
-            } finally {
-                pipeline.finish();
-                if (writerRunner != null) {
-                    while (!writer.isDone()) {
-                        Thread.onSpinWait();
-                    }
-                    writerRunner.close();
-                }
-            }
-            if (ordered.failure != null) {
-                throw ordered.failure;
-            }
-            if (verdicts != null) {
-                verdicts.close();
-            }
-            result.changesApplied = nextChange;
-            result.changesPending = changes.size() - nextChange;
-            result.counters = counters(pipeline.counters(), snapshot, table);
+            writer = FlowLogWriterAgent.builder(ring, workers, flowLogSink).intervalSeconds(aggregationInterval)
+                    .enis(current::flowLogEni).build();
+            writerRunner = new AgentRunner(new BackoffIdleStrategy(1, 10, 1_000, 1_000_000), writerFailure, null, writer);
+            AgentRunner.startOnThread(writerRunner);
         }
+        Ordered ordered = new Ordered(result, current);
+        Pipeline pipeline = new Pipeline(workers, BATCH, snapshot, table, aggregators, ordered);
+        int nextChange = 0;
+        World now = world;
+        CapturedFrame frame = new CapturedFrame();
+        DecodedPacket packet = new DecodedPacket();
+        long clock = Long.MIN_VALUE;
+        try (CaptureReader reader = CaptureReader.open(capture)) {
+            try {
+                while (reader.next(frame)) {
+                    PacketDecoder.decode(frame.linkType, frame.buffer, frame.offset, frame.capturedLength,
+                            frame.originalLength, frame.timeNanos, packet);
+                    while (nextChange < changes.size() && changes.get(nextChange).atNanos() <= frame.timeNanos) {
+                        now = changes.get(nextChange++).apply(now);
+                        snapshot = compiler.compile(now, settings.region(), snapshot);
+                        current.policy = snapshot;
+                        pipeline.policy(snapshot);
+                    }
+                    if (frame.timeNanos > clock) {
+                        clock = frame.timeNanos;
+                    }
+                    pipeline.submit(packet, frame.frameNumber, clock);
+                }
+            } catch (CaptureFormatException e) {
+                result.captureError = e.getMessage();
+            }
+        } finally {
+            pipeline.finish();
+            if (writerRunner != null) {
+                while (!writer.isDone() && writerFailure.error == null) {
+                    Thread.onSpinWait();
+                }
+                writerRunner.close();
+            }
+        }
+        if (ordered.failure != null) {
+            throw ordered.failure;
+        }
+        if (writerFailure.error != null) {
+            throw new IOException("flow-log writer failed: " + writerFailure.error, writerFailure.error);
+        }
+        if (verdicts != null) {
+            verdicts.close();
+        }
+        result.changesApplied = nextChange;
+        result.changesPending = changes.size() - nextChange;
+        result.counters = counters(pipeline.counters(), snapshot, table);
         return result;
     }
 
@@ -173,6 +174,18 @@ public final class FastReplayer {
                     (int) tracked));
         }
         return out;
+    }
+
+    /** Keeps the flow-log writer's first error, for the replay to report (volatile: set on the writer's thread). */
+    private static final class WriterFailure implements org.agrona.ErrorHandler {
+        volatile Throwable error;
+
+        @Override
+        public void onError(Throwable t) {
+            if (error == null) {
+                error = t;
+            }
+        }
     }
 
     /** The policy in force, for the flow-log writer's thread (volatile: it reads what the dispatcher set). */
