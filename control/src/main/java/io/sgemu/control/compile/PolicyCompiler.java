@@ -54,7 +54,7 @@ import java.util.TreeSet;
 public final class PolicyCompiler {
 
     /** Bytes that merged tables of multi-group sets may take (the single-group tables always exist). */
-    public static final long DEFAULT_MERGE_BUDGET_BYTES = 8L << 20;
+    public static final long DEFAULT_MERGE_BUDGET_BYTES = 4L << 20;
 
     /** Evaluation order of NACL entries: the reference evaluator's (rule number, deny first, text). */
     static final Comparator<NaclEntry> NACL_ORDER = Comparator.comparingInt(NaclEntry::ruleNumber)
@@ -84,35 +84,56 @@ public final class PolicyCompiler {
     public PolicySnapshot compile(World world, String regionOverride, PolicySnapshot previous) {
         CompilerState before = previous != null && previous.compilerState() instanceof CompilerState s ? s
                 : CompilerState.EMPTY;
-        Map<String, Integer> groupNumbers = new LinkedHashMap<>(before.groupNumbers());
-        numberGroups(world, groupNumbers);
+        Map<String, Integer> groupNumbers = new HashMap<>(before.groupNumbers());
+        for (String id : world.securityGroups().keySet()) {
+            number(groupNumbers, id);
+        }
+        List<NetworkInterface> enis = new ArrayList<>(world.networkInterfaces().values());
 
-        // ENI numbers: kept for ENIs that still exist, new ones after the highest number ever given.
-        Map<String, Integer> eniNumbers = new LinkedHashMap<>();
-        int nextEni = before.nextEniNumber();
-        for (String id : world.networkInterfaces().keySet()) {
-            Integer n = before.eniNumbers().get(id);
-            eniNumbers.put(id, n != null ? n : nextEni++);
+        // ENI numbers: kept for ENIs that still exist (the previous snapshot's ids), new ones after the
+        // previous snapshot's last number, so that a removed ENI's number stays a hole.
+        Map<String, Integer> previousNumbers = new HashMap<>();
+        if (previous != null) {
+            for (int e = 0; e < previous.eniCount(); e++) {
+                if (previous.eniId(e) != null) {
+                    previousNumbers.put(previous.eniId(e), e);
+                }
+            }
+        }
+        int[] eniNumbers = new int[enis.size()];
+        int nextEni = previous == null ? 0 : previous.eniCount();
+        for (int i = 0; i < eniNumbers.length; i++) {
+            Integer n = previousNumbers.get(enis.get(i).id());
+            eniNumbers[i] = n != null ? n : nextEni++;
         }
 
         Map<String, Integer> subnetNumbers = new LinkedHashMap<>();
         world.subnets().keySet().forEach(id -> subnetNumbers.putIfAbsent(id, subnetNumbers.size()));
-        world.networkInterfaces().values().forEach(e -> subnetNumbers.putIfAbsent(e.subnetId(), subnetNumbers.size()));
+        enis.forEach(e -> subnetNumbers.putIfAbsent(e.subnetId(), subnetNumbers.size()));
 
         Tables tables = new Tables(world, groupNumbers, before.tables());
-        Map<List<String>, Integer> policyNumbers = new HashMap<>();
-        List<RuleTable[]> policies = choosePolicies(world, tables, policyNumbers);
+        int[] eniPolicy = new int[enis.size()];
+        List<RuleTable[]> policies = choosePolicies(world, enis, tables, eniPolicy);
 
         PolicySnapshot.Builder b = PolicySnapshot.builder(nextEni, subnetNumbers.size());
-        for (NetworkInterface eni : world.networkInterfaces().values()) {
+        Map<String, String> regions = new HashMap<>();
+        for (int i = 0; i < enis.size(); i++) {
+            NetworkInterface eni = enis.get(i);
             ConnTrackConfig ct = eni.connTrack() != null ? eni.connTrack() : ConnTrackConfig.DEFAULT;
-            b.eni(eniNumbers.get(eni.id()), eni.id(), FlowLogEnis.of(world, eni, regionOverride),
-                    subnetNumbers.get(eni.subnetId()), eni.tracksEveryFlow(), ct.maxTrackedConnections(),
-                    ct.tcpEstablishedTimeout(), ct.udpTimeout(), ct.udpStreamTimeout(),
-                    policyNumbers.get(groupSet(eni)), resolverOf(world, eni));
+            // The region as FlowLogEnis derives it, once per zone name (one string shared by its ENIs).
+            String region = regionOverride;
+            if (region == null) {
+                var subnet = world.subnets().get(eni.subnetId());
+                String az = subnet != null && subnet.availabilityZone() != null ? subnet.availabilityZone()
+                        : eni.availabilityZone();
+                region = az == null ? null : regions.computeIfAbsent(az, FlowLogEnis::regionOf);
+            }
+            b.eni(eniNumbers[i], eni.id(), FlowLogEnis.of(world, eni, region), subnetNumbers.get(eni.subnetId()),
+                    eni.tracksEveryFlow(), ct.maxTrackedConnections(), ct.tcpEstablishedTimeout(), ct.udpTimeout(),
+                    ct.udpStreamTimeout(), eniPolicy[i], resolverOf(world, eni));
         }
         b.policies(policies.toArray(RuleTable[][]::new));
-        addAddresses(world, eniNumbers, groupNumbers, b);
+        addAddresses(enis, eniNumbers, groupNumbers, b);
 
         Map<String, NaclCache> nacls = new HashMap<>();
         for (Map.Entry<String, Integer> s : subnetNumbers.entrySet()) {
@@ -131,7 +152,7 @@ public final class PolicyCompiler {
             b.subnet(s.getValue(), s.getKey(), table);
         }
 
-        b.compilerState(new CompilerState(groupNumbers, eniNumbers, nextEni, tables.compiled, nacls));
+        b.compilerState(new CompilerState(groupNumbers, tables.compiled, nacls));
         return b.build();
     }
 
@@ -147,81 +168,115 @@ public final class PolicyCompiler {
         return Policy.NONE;
     }
 
-    /** Every group id the world names (groups, ENIs' group lists, references) gets a number once. */
-    private static void numberGroups(World world, Map<String, Integer> numbers) {
-        for (SecurityGroup g : world.securityGroups().values()) {
-            numbers.putIfAbsent(g.id(), numbers.size());
-            for (boolean egress : new boolean[] {false, true}) {
-                for (SgRule r : g.rules(egress)) {
-                    if (r.peer() instanceof Peer.GroupPeer p) {
-                        numbers.putIfAbsent(p.groupId(), numbers.size());
-                    }
-                }
-            }
+    /**
+     * The group's number: once given (to a group of the world, an ENI's group, a referenced id), kept for
+     * good, so that compiled tables stay valid across snapshots.
+     */
+    static int number(Map<String, Integer> numbers, String groupId) {
+        Integer n = numbers.get(groupId);
+        if (n == null) {
+            n = numbers.size();
+            numbers.put(groupId, n);
         }
-        for (NetworkInterface eni : world.networkInterfaces().values()) {
-            for (String g : eni.groupIds()) {
-                numbers.putIfAbsent(g, numbers.size());
-            }
-        }
+        return n;
     }
 
     /** The ENI's groups, each once, sorted: the key of its policy (group order never matters). */
     static List<String> groupSet(NetworkInterface eni) {
-        return List.copyOf(new TreeSet<>(eni.groupIds()));
+        List<String> ids = eni.groupIds();
+        if (ids.size() == 1) {
+            return ids;
+        }
+        String[] sorted = ids.toArray(String[]::new);
+        Arrays.sort(sorted);
+        int n = 0;
+        for (int i = 0; i < sorted.length; i++) {
+            if (n == 0 || !sorted[n - 1].equals(sorted[i])) {
+                sorted[n++] = sorted[i];
+            }
+        }
+        return List.of(n == sorted.length ? sorted : Arrays.copyOf(sorted, n));
     }
 
     /**
-     * One policy per distinct group set, numbered in order of first appearance. Merged tables are given
-     * to the sets carried by most ENIs first, while the budget lasts (a still valid merged table of the
-     * previous snapshot is reused whatever its rank, and counted).
+     * One policy per distinct group set, numbered in order of first appearance; {@code eniPolicy[i]}
+     * receives the policy of {@code enis.get(i)}. Merged tables are given to the sets carried by most ENIs
+     * first, while the budget lasts (a still valid merged table of the previous snapshot is reused whatever
+     * its rank, and counted).
      */
-    private List<RuleTable[]> choosePolicies(World world, Tables tables, Map<List<String>, Integer> numbers) {
-        Map<List<String>, Integer> carriers = new LinkedHashMap<>();
-        for (NetworkInterface eni : world.networkInterfaces().values()) {
-            carriers.merge(groupSet(eni), 1, Integer::sum);
-        }
-        List<List<String>> sets = new ArrayList<>(carriers.keySet());
-        for (List<String> set : sets) {
-            numbers.put(set, numbers.size());
+    private List<RuleTable[]> choosePolicies(World world, List<NetworkInterface> enis, Tables tables, int[] eniPolicy) {
+        Map<List<String>, Integer> numbers = new HashMap<>();
+        List<List<String>> sets = new ArrayList<>();
+        IntCounts carriers = new IntCounts();
+        for (int i = 0; i < enis.size(); i++) {
+            List<String> set = groupSet(enis.get(i));
+            Integer n = numbers.get(set);
+            if (n == null) {
+                n = sets.size();
+                numbers.put(set, n);
+                sets.add(set);
+            }
+            eniPolicy[i] = n;
+            carriers.add(n);
         }
         RuleTable[][] out = new RuleTable[sets.size()][];
-        List<List<String>> byCarriers = new ArrayList<>(sets);
-        byCarriers.sort(Comparator.comparingInt((List<String> s) -> -carriers.get(s)));
+        Integer[] byCarriers = new Integer[sets.size()];
+        for (int i = 0; i < byCarriers.length; i++) {
+            byCarriers[i] = i;
+        }
+        Arrays.sort(byCarriers, Comparator.comparingInt((Integer p) -> -carriers.get(p))); // stable: ties by appearance
         long budget = mergeBudgetBytes;
-        List<List<String>> toMerge = new ArrayList<>();
-        for (List<String> set : byCarriers) {
-            List<String> existing = existingGroups(world, set);
-            int n = numbers.get(set);
-            if (existing.size() <= 1) {
-                out[n] = existing.isEmpty() ? new RuleTable[0] : new RuleTable[] {tables.of(existing)};
+        List<Integer> toMerge = new ArrayList<>();
+        List<List<String>> existing = new ArrayList<>(sets.size());
+        for (List<String> set : sets) {
+            existing.add(existingGroups(world, set));
+        }
+        for (int n : byCarriers) {
+            List<String> groups = existing.get(n);
+            if (groups.size() <= 1) {
+                out[n] = groups.isEmpty() ? new RuleTable[0] : new RuleTable[] {tables.of(groups)};
                 continue;
             }
-            RuleTable reused = tables.reusable(existing);
+            RuleTable reused = tables.reusable(groups);
             if (reused != null) {
-                tables.keep(existing);
+                tables.keep(groups);
                 budget -= reused.bytes();
                 out[n] = new RuleTable[] {reused};
             } else {
-                toMerge.add(set);
+                toMerge.add(n);
             }
         }
-        for (List<String> set : toMerge) {
-            List<String> existing = existingGroups(world, set);
-            int n = numbers.get(set);
+        for (int n : toMerge) {
+            List<String> groups = existing.get(n);
             if (budget > 0) {
-                RuleTable merged = tables.of(existing);
+                RuleTable merged = tables.of(groups);
                 budget -= merged.bytes();
                 out[n] = new RuleTable[] {merged};
             } else {
-                RuleTable[] each = new RuleTable[existing.size()];
+                RuleTable[] each = new RuleTable[groups.size()];
                 for (int i = 0; i < each.length; i++) {
-                    each[i] = tables.of(List.of(existing.get(i)));
+                    each[i] = tables.of(List.of(groups.get(i)));
                 }
                 out[n] = each;
             }
         }
         return Arrays.asList(out);
+    }
+
+    /** Counts by small int key. */
+    private static final class IntCounts {
+        private int[] counts = new int[16];
+
+        void add(int key) {
+            if (key >= counts.length) {
+                counts = Arrays.copyOf(counts, Math.max(key + 1, counts.length * 2));
+            }
+            counts[key]++;
+        }
+
+        int get(int key) {
+            return counts[key];
+        }
     }
 
     /** The groups of the set that exist in the world (an unknown id contributes no rules). */
@@ -249,44 +304,76 @@ public final class PolicyCompiler {
      * public IP never hides a private one. The identity of a private address is the set of groups of every
      * ENI that claims it as private (membership is by address); a public address has none.
      */
-    private static void addAddresses(World world, Map<String, Integer> eniNumbers, Map<String, Integer> groupNumbers,
+    private static void addAddresses(List<NetworkInterface> enis, int[] eniNumbers, Map<String, Integer> groupNumbers,
                                      PolicySnapshot.Builder b) {
-        Map<IpAddress, TreeSet<Integer>> members = new HashMap<>();
-        for (NetworkInterface eni : world.networkInterfaces().values()) {
-            for (IpAddress a : eni.privateAddresses()) {
-                TreeSet<Integer> groups = members.computeIfAbsent(a, k -> new TreeSet<>());
-                for (String g : eni.groupIds()) {
-                    groups.add(groupNumbers.get(g));
-                }
-            }
-        }
-        Map<GroupNumbers, Integer> identityNumbers = new LinkedHashMap<>();
         AddressTable.Builder t = new AddressTable.Builder();
-        for (NetworkInterface eni : world.networkInterfaces().values()) {
-            int n = eniNumbers.get(eni.id());
+        Map<GroupNumbers, Integer> identityNumbers = new HashMap<>();
+        List<int[]> identities = new ArrayList<>();
+        // Entries claimed as private by more than one ENI: the union of their groups.
+        Map<Integer, TreeSet<Integer>> shared = new HashMap<>();
+        for (int i = 0; i < enis.size(); i++) {
+            NetworkInterface eni = enis.get(i);
+            int[] groups = new int[eni.groupIds().size()];
+            for (int k = 0; k < groups.length; k++) {
+                groups[k] = number(groupNumbers, eni.groupIds().get(k));
+            }
+            Arrays.sort(groups);
+            GroupNumbers key = new GroupNumbers(distinct(groups));
+            Integer identity = identityNumbers.get(key);
+            if (identity == null) {
+                identity = identities.size();
+                identityNumbers.put(key, identity);
+                identities.add(key.numbers());
+            }
             for (IpAddress a : eni.privateAddresses()) {
-                if (t.entryOf(a.family(), a.hi(), a.lo()) != Policy.NONE) {
-                    continue;
+                int size = t.size();
+                int entry = add(t, eni, eniNumbers[i], a, false, identity);
+                if (t.size() == size && t.identityOf(entry) != identity) {
+                    TreeSet<Integer> union = shared.computeIfAbsent(entry, k -> new TreeSet<>());
+                    for (int g : identities.get(t.identityOf(entry))) {
+                        union.add(g);
+                    }
+                    for (int g : key.numbers()) {
+                        union.add(g);
+                    }
                 }
-                GroupNumbers key = new GroupNumbers(members.get(a).stream().mapToInt(Integer::intValue).toArray());
-                int identity = identityNumbers.computeIfAbsent(key, k -> identityNumbers.size());
-                add(t, eni, n, a, false, identity);
             }
         }
-        for (NetworkInterface eni : world.networkInterfaces().values()) {
-            int n = eniNumbers.get(eni.id());
+        for (Map.Entry<Integer, TreeSet<Integer>> e : shared.entrySet()) {
+            GroupNumbers key = new GroupNumbers(e.getValue().stream().mapToInt(Integer::intValue).toArray());
+            Integer identity = identityNumbers.get(key);
+            if (identity == null) {
+                identity = identities.size();
+                identityNumbers.put(key, identity);
+                identities.add(key.numbers());
+            }
+            t.identity(e.getKey(), identity);
+        }
+        for (int i = 0; i < enis.size(); i++) {
+            NetworkInterface eni = enis.get(i);
             for (IpAddress pub : eni.publicIps().keySet()) {
-                add(t, eni, n, pub, true, Policy.NONE);
+                add(t, eni, eniNumbers[i], pub, true, Policy.NONE);
             }
         }
         b.addresses(t.build());
-        b.identities(identityNumbers.keySet().stream().map(GroupNumbers::numbers).toArray(int[][]::new));
+        b.identities(identities.toArray(int[][]::new));
     }
 
-    private static void add(AddressTable.Builder t, NetworkInterface eni, int n, IpAddress a, boolean pub, int identity) {
+    private static int[] distinct(int[] sorted) {
+        int n = 0;
+        for (int i = 0; i < sorted.length; i++) {
+            if (n == 0 || sorted[n - 1] != sorted[i]) {
+                sorted[n++] = sorted[i];
+            }
+        }
+        return n == sorted.length ? sorted : Arrays.copyOf(sorted, n);
+    }
+
+    /** Adds the address (unless an earlier ENI claimed it) and returns its entry. */
+    private static int add(AddressTable.Builder t, NetworkInterface eni, int n, IpAddress a, boolean pub, int identity) {
         IpAddress own = eni.publicIps().getOrDefault(a, a);
         IpAddress logged = eni.primaryIpv4() != null && eni.secondaryIpv4().contains(own) ? eni.primaryIpv4() : own;
-        t.add(a.family(), a.hi(), a.lo(), n, pub, own.hi(), own.lo(), logged.hi(), logged.lo(), identity);
+        return t.add(a.family(), a.hi(), a.lo(), n, pub, own.hi(), own.lo(), logged.hi(), logged.lo(), identity);
     }
 
     /** Entries of each direction in evaluation order; an entry without a CIDR never matches and is left out. */
@@ -313,6 +400,7 @@ public final class PolicyCompiler {
         final Map<String, Integer> groupNumbers;
         final Map<List<String>, CompiledTable> previous;
         final Map<List<String>, CompiledTable> compiled = new HashMap<>();
+        private final Map<String, GroupSource> sourceOf = new HashMap<>();
 
         Tables(World world, Map<String, Integer> groupNumbers, Map<List<String>, CompiledTable> previous) {
             this.world = world;
@@ -348,11 +436,11 @@ public final class PolicyCompiler {
         }
 
         List<GroupSource> sources(List<String> groups) {
-            List<GroupSource> out = new ArrayList<>(groups.size());
-            for (String id : groups) {
-                out.add(GroupSource.of(world, world.securityGroups().get(id)));
+            GroupSource[] out = new GroupSource[groups.size()];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = sourceOf.computeIfAbsent(groups.get(i), k -> GroupSource.of(world, world.securityGroups().get(k)));
             }
-            return out;
+            return List.of(out);
         }
 
         RuleTable compileGroups(List<String> groups) {
@@ -383,7 +471,7 @@ public final class PolicyCompiler {
                     }
                 }
                 case Peer.GroupPeer g ->
-                        b.addGroupReference(egress, r.protocol(), r.fromPort(), r.toPort(), groupNumbers.get(g.groupId()));
+                        b.addGroupReference(egress, r.protocol(), r.fromPort(), r.toPort(), number(groupNumbers, g.groupId()));
             }
         }
 
@@ -401,12 +489,13 @@ public final class PolicyCompiler {
             for (boolean egress : new boolean[] {false, true}) {
                 for (SgRule r : g.rules(egress)) {
                     if (r.peer() instanceof Peer.PrefixListPeer pl) {
+                        // An unknown list and an empty one both match nothing: the same source.
                         PrefixList list = world.prefixLists().get(pl.prefixListId());
-                        lists.put(pl.prefixListId(), list == null ? null : list.entries());
+                        lists.put(pl.prefixListId(), list == null ? List.of() : list.entries());
                     }
                 }
             }
-            return new GroupSource(g.ingress(), g.egress(), lists);
+            return new GroupSource(g.ingress(), g.egress(), lists.isEmpty() ? Map.of() : Map.copyOf(lists));
         }
     }
 
@@ -430,8 +519,9 @@ public final class PolicyCompiler {
     }
 
     /** What one compilation hands the next through its snapshot. */
-    record CompilerState(Map<String, Integer> groupNumbers, Map<String, Integer> eniNumbers, int nextEniNumber,
-                         Map<List<String>, CompiledTable> tables, Map<String, NaclCache> nacls) {
-        static final CompilerState EMPTY = new CompilerState(Map.of(), Map.of(), 0, Map.of(), Map.of());
+    /** ENI numbers are not kept here: the previous snapshot's ENI ids give them. */
+    record CompilerState(Map<String, Integer> groupNumbers, Map<List<String>, CompiledTable> tables,
+                         Map<String, NaclCache> nacls) {
+        static final CompilerState EMPTY = new CompilerState(Map.of(), Map.of(), Map.of());
     }
 }

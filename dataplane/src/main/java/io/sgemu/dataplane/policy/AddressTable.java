@@ -14,37 +14,57 @@ import java.util.Arrays;
  * within one array before it confirms family and high bits on the entry. Linear probing.
  *
  * <p>Entries (index {@code e}): {@code family[e]}, {@code hi[e]}/{@code lo[e]} the address, {@code eni[e]},
- * {@code isPublic[e]}, {@code ownHi/ownLo[e]}, {@code loggedHi/loggedLo[e]}, {@code identity[e]}.
+ * {@code isPublic[e]}, {@code identity[e]}, and {@code view[e]}: -1 when the address is seen and logged by its
+ * ENI as it is (most addresses), else the index {@code v} of its own view {@code ownHi/ownLo[v]} and logged
+ * address {@code loggedHi/loggedLo[v]} (a public IPv4, a secondary private IPv4) in side arrays.
  */
 public final class AddressTable {
 
     private final int[] slots;
     private final long[] slotLo;
     private final int mask;
-    final int[] family;
+    final byte[] family;
     final long[] hi;
     final long[] lo;
     final int[] eni;
     final boolean[] isPublic;
+    final int[] identity;
+    final int[] view;
     final long[] ownHi;
     final long[] ownLo;
     final long[] loggedHi;
     final long[] loggedLo;
-    final int[] identity;
 
     private AddressTable(Builder b) {
         int n = b.n;
-        family = Arrays.copyOf(b.family, n);
+        family = new byte[n];
         hi = Arrays.copyOf(b.hi, n);
         lo = Arrays.copyOf(b.lo, n);
         eni = Arrays.copyOf(b.eni, n);
         isPublic = Arrays.copyOf(b.isPublic, n);
-        ownHi = Arrays.copyOf(b.ownHi, n);
-        ownLo = Arrays.copyOf(b.ownLo, n);
-        loggedHi = Arrays.copyOf(b.loggedHi, n);
-        loggedLo = Arrays.copyOf(b.loggedLo, n);
         identity = Arrays.copyOf(b.identity, n);
-        int capacity = Integer.highestOneBit(Math.max(4, n * 2 - 1)) << 1;
+        view = new int[n];
+        int views = 0;
+        for (int e = 0; e < n; e++) {
+            family[e] = (byte) b.family[e];
+            boolean same = b.ownHi[e] == hi[e] && b.ownLo[e] == lo[e] && b.loggedHi[e] == hi[e] && b.loggedLo[e] == lo[e];
+            view[e] = same ? -1 : views++;
+        }
+        ownHi = new long[views];
+        ownLo = new long[views];
+        loggedHi = new long[views];
+        loggedLo = new long[views];
+        for (int e = 0; e < n; e++) {
+            int v = view[e];
+            if (v >= 0) {
+                ownHi[v] = b.ownHi[e];
+                ownLo[v] = b.ownLo[e];
+                loggedHi[v] = b.loggedHi[e];
+                loggedLo[v] = b.loggedLo[e];
+            }
+        }
+        // At most two thirds full: a miss (an external address) probes about four slots.
+        int capacity = Integer.highestOneBit(Math.max(4, n + n / 2 - 1)) << 1;
         slots = new int[capacity];
         slotLo = new long[capacity];
         mask = capacity - 1;
@@ -86,10 +106,31 @@ public final class AddressTable {
         return family.length;
     }
 
+    long ownHi(int e) {
+        int v = view[e];
+        return v < 0 ? hi[e] : ownHi[v];
+    }
+
+    long ownLo(int e) {
+        int v = view[e];
+        return v < 0 ? lo[e] : ownLo[v];
+    }
+
+    long loggedHi(int e) {
+        int v = view[e];
+        return v < 0 ? hi[e] : loggedHi[v];
+    }
+
+    long loggedLo(int e) {
+        int v = view[e];
+        return v < 0 ? lo[e] : loggedLo[v];
+    }
+
     public long bytes() {
         int n = family.length;
-        return 64 + PrefixMap.arrayBytes(slots.length, 4) + PrefixMap.arrayBytes(slotLo.length, 8)
-                + PrefixMap.arrayBytes(n, 4) * 3 + PrefixMap.arrayBytes(n, 8) * 6 + PrefixMap.arrayBytes(n, 1);
+        return 96 + PrefixMap.arrayBytes(slots.length, 4) + PrefixMap.arrayBytes(slotLo.length, 8)
+                + PrefixMap.arrayBytes(n, 4) * 3 + PrefixMap.arrayBytes(n, 8) * 2 + PrefixMap.arrayBytes(n, 1) * 2
+                + PrefixMap.arrayBytes(ownHi.length, 8) * 4;
     }
 
     /** Collects entries; the first entry of an address wins, later ones are ignored. */
@@ -108,6 +149,15 @@ public final class AddressTable {
         private final java.util.Map<Key, Integer> seen = new java.util.HashMap<>();
 
         private record Key(int family, long hi, long lo) {
+            @Override
+            public int hashCode() {
+                return AddressTable.hash(family, hi, lo);
+            }
+
+            @Override
+            public boolean equals(Object o) {
+                return o instanceof Key k && k.lo == lo && k.hi == hi && k.family == family;
+            }
         }
 
         /** The entry of an address already added, or {@link Policy#NONE}. */
@@ -152,6 +202,10 @@ public final class AddressTable {
             identity[n] = identityNumber;
             seen.put(k, n);
             return n++;
+        }
+
+        public int identityOf(int entry) {
+            return identity[entry];
         }
 
         public Builder identity(int entry, int identityNumber) {

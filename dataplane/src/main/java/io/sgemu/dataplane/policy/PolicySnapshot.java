@@ -189,22 +189,22 @@ public final class PolicySnapshot implements Policy {
 
     @Override
     public long ownViewHi(int entry) {
-        return addresses.ownHi[entry];
+        return addresses.ownHi(entry);
     }
 
     @Override
     public long ownViewLo(int entry) {
-        return addresses.ownLo[entry];
+        return addresses.ownLo(entry);
     }
 
     @Override
     public long loggedHi(int entry) {
-        return addresses.loggedHi[entry];
+        return addresses.loggedHi(entry);
     }
 
     @Override
     public long loggedLo(int entry) {
-        return addresses.loggedLo[entry];
+        return addresses.loggedLo(entry);
     }
 
     @Override
@@ -356,11 +356,24 @@ public final class PolicySnapshot implements Policy {
      * rule table counted once; the flow-log records' strings belong to the model and are not counted).
      */
     public long bytes() {
+        long[] parts = byteParts();
+        return parts[0] + parts[1] + parts[2] + parts[3];
+    }
+
+    /** {@link #bytes()} by part: ENIs, rule tables (and policies), addresses and identities, NACLs. */
+    public String describeBytes() {
+        long[] p = byteParts();
+        return String.format("ENIs %.1f MB, rule tables %.1f MB, addresses and identities %.1f MB, NACLs %.1f MB",
+                p[0] / 1e6, p[1] / 1e6, p[2] / 1e6, p[3] / 1e6);
+    }
+
+    private long[] byteParts() {
         int n = eniIds.length;
         long b = 128 + PrefixMap.arrayBytes(n, 4) * 8 + PrefixMap.arrayBytes(n, 8) * 2 + PrefixMap.arrayBytes(n, 1)
                 + (long) n * 48; // a FlowLogEni record each
         Map<Object, Boolean> seen = new IdentityHashMap<>();
-        b += PrefixMap.arrayBytes(policies.length, 4);
+        long enis = b;
+        b = PrefixMap.arrayBytes(policies.length, 4);
         for (RuleTable[] set : policies) {
             b += PrefixMap.arrayBytes(set.length, 4);
             for (RuleTable t : set) {
@@ -369,15 +382,16 @@ public final class PolicySnapshot implements Policy {
                 }
             }
         }
-        b += addresses.bytes() + PrefixMap.arrayBytes(identityStart.length, 4)
+        long tables = b;
+        long addressBytes = addresses.bytes() + PrefixMap.arrayBytes(identityStart.length, 4)
                 + PrefixMap.arrayBytes(identityGroups.length, 4);
-        b += PrefixMap.arrayBytes(subnetAcl.length, 4) * 2;
+        b = PrefixMap.arrayBytes(subnetAcl.length, 4) * 2;
         for (NetworkAclTable acl : subnetAcl) {
             if (acl != null && seen.put(acl, Boolean.TRUE) == null) {
                 b += acl.bytes();
             }
         }
-        return b;
+        return new long[] {enis, tables, addressBytes, b};
     }
 
     /** Assembles a snapshot; every ENI number not given an ENI stays a hole. */

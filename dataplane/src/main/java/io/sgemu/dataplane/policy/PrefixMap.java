@@ -35,7 +35,7 @@ public final class PrefixMap {
     }
 
     /** Leaf count above which a map is laid out as a trie rather than intervals. */
-    public static final int DEFAULT_TRIE_THRESHOLD = 48;
+    public static final int DEFAULT_TRIE_THRESHOLD = 512;
 
     static final int STRIDE = 4;
     private static final int FANOUT = 1 << STRIDE;
@@ -68,8 +68,14 @@ public final class PrefixMap {
 
     /** A map that answers {@code value} for every address. */
     public static PrefixMap constant(int width, int value) {
+        if (value == 0) {
+            return width == 32 ? ZERO_V4 : ZERO_V6; // shared: most tables have no prefix of some family
+        }
         return new PrefixMap(width, KIND_CONSTANT, value, null, null, null, null, null, 0);
     }
+
+    private static final PrefixMap ZERO_V4 = new PrefixMap(32, KIND_CONSTANT, 0, null, null, null, null, null, 0);
+    private static final PrefixMap ZERO_V6 = new PrefixMap(128, KIND_CONSTANT, 0, null, null, null, null, null, 0);
 
     /** The value of the longest prefix path containing the address. Allocation-free. */
     public int lookup(long hi, long lo) {
