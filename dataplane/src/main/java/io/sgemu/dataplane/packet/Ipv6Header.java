@@ -62,17 +62,14 @@ public final class Ipv6Header extends HeaderFlyweight {
     public static final int FRAGMENT_HEADER_LENGTH = 8;
 
     private int walkLimit;
-    private int walkAt;
-    private int walkNext;
-    private int walkFragmentOffset;
+    private int walkAt = LENGTH;
+    private int walkNext = -1;
+    private int walkFragmentOffset = -1;
     private boolean walkMoreFragments;
 
     public Ipv6Header wrap(DirectBuffer buffer, int offset, int length) {
         wrapBytes(buffer, offset, length);
-        walkLimit = walkAt = LENGTH;
-        walkNext = -1;
-        walkFragmentOffset = -1;
-        walkMoreFragments = false;
+        walkNext = -1; // no walk until startExtensionWalk
         return this;
     }
 

@@ -320,12 +320,19 @@ public final class PacketBuilder {
     /** The frame, with its link layer (the outer frame when tunnelled). */
     public byte[] build() {
         return switch (tunnel) {
-            case VXLAN -> encapsulate(VxlanHeader.UDP_PORT, vxlanHeader(), buildFrame());
+            case VXLAN -> encapsulate(VxlanHeader.UDP_PORT, vxlanHeader(), innerEthernetForVxlan());
             case GENEVE -> linkType == LinkType.ETHERNET
                     ? encapsulate(GeneveHeader.UDP_PORT, geneveHeader(EtherType.TRANSPARENT_ETHERNET), buildFrame())
                     : encapsulate(GeneveHeader.UDP_PORT, geneveHeader(etherType()), innerIpForGeneve());
             default -> buildFrame();
         };
+    }
+
+    private byte[] innerEthernetForVxlan() {
+        if (linkType != LinkType.ETHERNET) {
+            throw new IllegalStateException("VXLAN carries Ethernet frames, not link type " + LinkType.name(linkType));
+        }
+        return buildFrame();
     }
 
     private byte[] innerIpForGeneve() {

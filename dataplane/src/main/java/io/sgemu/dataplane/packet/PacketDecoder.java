@@ -246,20 +246,18 @@ public final class PacketDecoder {
 
     private void ethernet(DirectBuffer buf, int p, int end, boolean snapped, DecodedPacket out) {
         EthernetHeader eth = ethernet.wrap(buf, p, end - p);
-        if (!eth.hasFixedHeader()) {
-            malformed(out);
+        if (!eth.valid()) {
+            malformed(out); // the header or a VLAN tag cut short
             return;
         }
-        if (eth.isLengthField()) {
-            // An 802.3 length field: LLC/SNAP frames (STP, CDP, ...), never IP in practice.
+        // Below 0x0600 the type is an 802.3 length: LLC/SNAP frames (STP, CDP, ...), never IP in
+        // practice. (After tags, etherTypePayload would say NOT_IP all the same.)
+        int etherType = eth.innerEtherType();
+        if (etherType < EtherType.MIN_TYPE) {
             notIp(out);
             return;
         }
-        if (!eth.valid()) {
-            malformed(out); // a VLAN tag cut short
-            return;
-        }
-        etherTypePayload(buf, p + eth.headerLength(), end, eth.innerEtherType(), snapped, out);
+        etherTypePayload(buf, p + eth.headerLength(), end, etherType, snapped, out);
     }
 
     /**
@@ -474,6 +472,7 @@ public final class PacketDecoder {
             malformed(out);
             return;
         }
+        int headerLength = ip.headerLength();
         int totalLength = ip.totalLength();
         int protocol = ip.protocol();
         out.ipVersion = 4;
@@ -481,17 +480,19 @@ public final class PacketDecoder {
         out.ipLength = totalLength;
         out.srcLo = ip.sourceAddress() & 0xFFFF_FFFFL;
         out.dstLo = ip.destinationAddress() & 0xFFFF_FFFFL;
-        if (!ip.valid() || (totalLength > captured && !snapped)) {
+        // Ipv4Header.valid(), from the fields already read, and the stated length against the capture.
+        if (headerLength < Ipv4Header.MIN_LENGTH || headerLength > captured || totalLength < headerLength
+                || (totalLength > captured && !snapped)) {
             malformed(out);
             return;
         }
-        if (ip.laterFragment()) {
+        int fragmentField = ip.flagsAndFragmentOffset();
+        if ((fragmentField & Ipv4Header.FRAGMENT_OFFSET_MASK) != 0) {
             out.laterFragment = true; // no transport header in this fragment
             return;
         }
-        int headerLength = ip.headerLength();
         transport(buf, p + headerLength, p + Math.min(totalLength, captured), totalLength - headerLength,
-                ip.moreFragments(), protocol, out);
+                (fragmentField & Ipv4Header.FLAG_MORE_FRAGMENTS) != 0, protocol, out);
     }
 
     private void ipv6(DirectBuffer buf, int p, int end, boolean snapped, DecodedPacket out) {

@@ -2,6 +2,7 @@ package io.sgemu.dataplane.packet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sgemu.dataplane.net.IpAddress;
 import java.io.ByteArrayOutputStream;
@@ -296,5 +297,20 @@ class TunnelDecoderTest {
         PacketDecoder.decode(LinkType.ETHERNET, new UnsafeBuffer(frame), 0, frame.length, frame.length, 1, out);
         assertThat(out.src()).isEqualTo(IpAddress.parse("172.31.0.1"));
         assertThat(out.protocol).isEqualTo(PacketDecoder.PROTO_UDP);
+    }
+
+    @Test
+    void theBuilderRefusesTunnelsItCannotWrite() {
+        assertThatThrownBy(() -> PacketBuilder.ip("10.0.0.1", "10.0.0.2").vxlan(1).raw().build())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("VXLAN carries Ethernet");
+        assertThatThrownBy(() -> PacketBuilder.ip("10.0.0.1", "10.0.0.2").linuxSll().geneve(1, new byte[0]).build())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("GENEVE carries");
+        assertThatThrownBy(() -> PacketBuilder.ip("10.0.0.1", "10.0.0.2").vxlan(1 << 24))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> PacketBuilder.ip("10.0.0.1", "10.0.0.2").geneve(1, new byte[6]))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> PacketBuilder.ip("10.0.0.1", "10.0.0.2")
+                .tunnelEndpoints(IpAddress.parse("10.0.0.1"), IpAddress.parse("::1")))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }
