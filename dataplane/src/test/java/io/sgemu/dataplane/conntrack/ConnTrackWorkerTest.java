@@ -450,6 +450,36 @@ class ConnTrackWorkerTest {
     }
 
     @Test
+    void probesStayCorrectAndShortWhenEveryFreeSlotIsATombstone() {
+        ConnTrackTable small = new ConnTrackTable(64, LINGER, 1);
+        ConnTrackWorker w = small.newWorker();
+        int[] slots = new int[40];
+        for (int round = 0; round < 60; round++) {
+            for (int i = 0; i < 40; i++) {
+                slots[i] = Flow.of(17, "10.0.0.1", round * 100 + i, "10.0.0.2", 53).insert(w, 0, -1, T0);
+                assertThat(slots[i]).isNotNegative();
+            }
+            for (int i = 0; i < 40; i++) {
+                w.remove(slots[i]);
+            }
+        }
+        int empty = 0;
+        for (int s = 0; s < 64; s++) {
+            empty += ConnTrackSlotLayout.state(small.control(s)) == ConnTrackSlotLayout.EMPTY ? 1 : 0;
+        }
+        assertThat(empty).as("churn has turned every slot into a tombstone").isZero();
+        for (int i = 0; i < 40; i++) {
+            slots[i] = Flow.of(17, "10.0.0.1", 9000 + i, "10.0.0.2", 53).insert(w, 0, -1, T0);
+        }
+        for (int i = 0; i < 40; i++) {
+            assertThat(Flow.of(17, "10.0.0.2", 53, "10.0.0.1", 9000 + i).lookup(w, 0, T0, timeouts)).isEqualTo(slots[i]);
+        }
+        assertThat(Flow.of(17, "10.0.0.1", 100, "10.0.0.2", 53).lookup(w, 0, T0, timeouts)).isEqualTo(-1);
+        assertThat(small.entries(0)).isEqualTo(40);
+        assertThat(small.maxProbeDistance()).isLessThan(40);
+    }
+
+    @Test
     void tableSpreadOverSeveralBlocksBehavesAsOne() {
         // 8 slots per block, 13 blocks (the last one partial).
         ConnTrackTable blocks = new ConnTrackTable(100, LINGER, 1, 128, 3);
