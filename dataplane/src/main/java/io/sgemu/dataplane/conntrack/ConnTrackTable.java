@@ -46,12 +46,13 @@ import org.agrona.concurrent.UnsafeBuffer;
  * <ul>
  *   <li>A lookup is wait-free: at most {@link #probeWindow()} slots, no retries, no locks. It reads only the
  *       control word of slots it does not own (acquire), so it never reads a key another worker is writing;
- *       keys in slots it owns can only change by its own hand.</li>
- *   <li>An insert is wait-free too: one probe over at most the window proves the key absent (the first empty
- *       slot ends every probe, and keys are only placed before it), then it claims the first free slot (empty,
- *       or a tombstone) with a CAS of the control word (EMPTY or TOMBSTONE to CLAIMED). A failed CAS means
- *       another worker took the slot; the insert moves on to the next free slot, still inside the window.
- *       Fields are written plainly, then the control word is set to LIVE with a release store.</li>
+ *       keys in slots it owns can only change by its own hand. A probe ends at the first empty slot, or at
+ *       the largest distance from its first slot at which any key was ever placed
+ *       ({@link #maxProbeDistance()}, raised by CAS, never lowered): no key lies beyond either.</li>
+ *   <li>An insert is wait-free too: one probe proves the key absent, then it claims the first free slot
+ *       (empty, or a tombstone) with a CAS of the control word (EMPTY or TOMBSTONE to CLAIMED). A failed CAS
+ *       means another worker took the slot; the insert moves on to the next free slot, still inside the
+ *       window. Fields are written plainly, then the control word is set to LIVE with a release store.</li>
  *   <li>A removal (expiry) sets the control word to TOMBSTONE with a release store, after the owner's last
  *       use of the slot; a slot never becomes EMPTY again, so a probe's proof of absence stays valid.</li>
  *   <li>The per-ENI counters ({@link #entries(int)}) are atomic (one add per insert and per removal); they
@@ -70,10 +71,11 @@ import org.agrona.concurrent.UnsafeBuffer;
  * (LIVE, not owned by 1) and finds B at 8. When A expires, slot 7 becomes a TOMBSTONE: a lookup of B still
  * passes it, and the next insert (by anyone) whose probe crosses slot 7 and proves its key absent reuses it.
  *
- * <h2>Known limit</h2>
+ * <h2>Tombstones</h2>
  * Tombstones are only ever reused, never turned back into empty slots (that would need two slots changed
- * atomically). Under long churn the empty slots of a region may all become tombstones; a probe for a new
- * flow then reads the whole window. The window bounds that cost.
+ * atomically, and a concurrent insert could place a key beyond the new empty slot). Under long churn the
+ * empty slots may all become tombstones; probes then stop at the largest placement distance instead, which
+ * stays small because inserts take the first free slot, tombstone or not.
  */
 public final class ConnTrackTable {
 
@@ -92,6 +94,11 @@ public final class ConnTrackTable {
     /** Entries per ENI (live or not yet removed); atomic adds, volatile reads. */
     private final AtomicLongArray entriesPerEni;
     private final AtomicInteger workers = new AtomicInteger();
+    /**
+     * The largest distance from its first slot at which any key has been placed; only grows (CAS). Probes stop
+     * there, so tombstones, which never turn back into empty slots, do not lengthen them without bound.
+     */
+    private final AtomicInteger maxDistance = new AtomicInteger();
 
     /**
      * @param capacity            the number of slots (any positive int); 64 bytes each, off the heap
@@ -240,7 +247,8 @@ public final class ConnTrackTable {
      */
     int find(int keyBits, int eni, int ports, long lowHi, long lowLo, long highHi, long highLo, int home) {
         int slot = home;
-        for (int i = 0; i < probeWindow; i++) {
+        int limit = probeLimit();
+        for (int i = 0; i < limit; i++) {
             UnsafeBuffer b = blocks[slot >>> blockShift];
             int o = (slot & blockMask) << SLOT_SHIFT;
             int c = b.getIntAcquire(o + CONTROL_OFFSET);
@@ -256,6 +264,14 @@ public final class ConnTrackTable {
     }
 
     /**
+     * How far a probe for a key must go: no key lies further from its first slot than the largest distance
+     * any insert has used (volatile read; the worker that placed a key raised it before, in its own order).
+     */
+    private int probeLimit() {
+        return Math.min(probeWindow, maxDistance.get() + 1);
+    }
+
+    /**
      * Proves the key absent and claims a free slot for it (control word CLAIMED, owner set), or finds it live.
      *
      * @return the claimed slot; {@code -2 - slot} when the caller already holds the key live in {@code slot};
@@ -263,6 +279,7 @@ public final class ConnTrackTable {
      */
     int claim(int keyBits, int eni, int ports, long lowHi, long lowLo, long highHi, long highLo, int home) {
         int slot = home;
+        int limit = probeLimit();
         int free = -1;
         int freeAt = 0;
         for (int i = 0; i < probeWindow; i++) {
@@ -285,6 +302,9 @@ public final class ConnTrackTable {
             } else if ((c & KEY_MASK) == keyBits && sameKey(b, o, eni, ports, lowHi, lowLo, highHi, highLo)) {
                 return -2 - slot;
             }
+            if (free >= 0 && i + 1 >= limit) {
+                break; // absent (no key lies further), and a free slot is known
+            }
             slot = nextSlot(slot);
         }
         if (free < 0) {
@@ -298,6 +318,7 @@ public final class ConnTrackTable {
             int c = b.getIntAcquire(o + CONTROL_OFFSET);
             // A tombstone's control word is exactly TOMBSTONE, an empty one exactly EMPTY.
             if ((c == EMPTY || c == TOMBSTONE) && b.compareAndSetInt(o + CONTROL_OFFSET, c, claimed)) {
+                raiseMaxDistance(i);
                 return slot;
             }
             // Taken by another worker since the probe (or never free): every slot before the next free one is
@@ -305,6 +326,20 @@ public final class ConnTrackTable {
             slot = nextSlot(slot);
         }
         return -1;
+    }
+
+    private void raiseMaxDistance(int distance) {
+        int max;
+        while (distance > (max = maxDistance.get())) {
+            if (maxDistance.compareAndSet(max, distance)) {
+                return;
+            }
+        }
+    }
+
+    /** The largest distance from its first slot at which an insert has placed a key (volatile read). */
+    public int maxProbeDistance() {
+        return maxDistance.get();
     }
 
     private static boolean sameKey(UnsafeBuffer b, int o, int eni, int ports, long lowHi, long lowLo, long highHi,

@@ -219,10 +219,19 @@ public final class ConnTrackWorker {
      * ENI; with several, other workers' entries count as of their own last expiry.
      */
     public long liveEntries(int eni, long nowNanos, ConnTrackTimeouts timeouts) {
+        expireAll(nowNanos, timeouts);
+        return table.entries(eni);
+    }
+
+    /**
+     * Expires every entry of this worker that is due at {@code nowNanos}, however many. Before a change of
+     * timeouts, this with the old timeouts keeps an entry that expired under them from coming back to life
+     * under longer new ones (a lookup reads the timeouts in force at the time, as the reference does).
+     */
+    public void expireAll(long nowNanos, ConnTrackTimeouts timeouts) {
         this.timeouts = timeouts;
         schedule.advance(nowNanos, timeouts, Integer.MAX_VALUE);
         schedule.scanCurrent(nowNanos, timeouts);
-        return table.entries(eni);
     }
 
     /** The incremental sweep, once per batch: at most {@link #DEFAULT_EXPIRY_BUDGET} steps. */

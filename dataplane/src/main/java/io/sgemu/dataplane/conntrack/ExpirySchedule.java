@@ -49,6 +49,8 @@ final class ExpirySchedule {
     private final int[] heads = new int[PENDING + 1];
     /** One bit per level-0 list that is not empty, to step over empty ticks. */
     private final long[] occupied0 = new long[LEVEL0_SIZE / 64];
+    /** The same for level 1, to step over empty level-1 ticks. */
+    private final long[] occupied1 = new long[LEVEL1_SIZE / 64];
     private int nonEmpty0;
     private int nonEmpty1;
 
@@ -135,16 +137,21 @@ final class ExpirySchedule {
             long next;
             if (nonEmpty0 == 0 && nonEmpty1 == 0) {
                 next = target;
+            } else if (nonEmpty0 == 0) {
+                // Nothing at level 0: on to the next level-1 tick whose list holds entries.
+                long level1 = (tick >> LEVEL0_BITS) + 1;
+                int j = nextOccupied1((int) (level1 & LEVEL1_MASK));
+                next = (level1 + ((j - level1) & LEVEL1_MASK)) << LEVEL0_BITS;
             } else {
                 next = tick + 1;
                 if ((next & LEVEL0_MASK) != 0) {
-                    int i = nonEmpty0 == 0 ? -1 : nextOccupied0((int) (next & LEVEL0_MASK));
+                    int i = nextOccupied0((int) (next & LEVEL0_MASK));
                     // The next listed tick of this level-1 tick, else the next level-1 tick.
                     next = i < 0 ? (next | LEVEL0_MASK) + 1 : (next & ~LEVEL0_MASK) | i;
                 }
-                // Any level-1 boundary up to the target is at or after next, so none is skipped.
-                next = Math.min(next, target);
             }
+            // Any level-1 boundary up to the target is at or after next, so none is skipped.
+            next = Math.min(next, target);
             tick = next;
             visited = false;
             currentMin = UNKNOWN;
@@ -189,14 +196,25 @@ final class ExpirySchedule {
 
     /** Timeouts changed: every entry is listed again, from the pending list, before the wheel moves on. */
     void rescheduleAll() {
-        for (int list = 0; list < PENDING; list++) {
-            int s;
-            while ((s = heads[list]) != NIL) {
-                unlink(s);
-                pushFront(PENDING, s);
+        for (int w = 0; w < occupied0.length; w++) {
+            while (occupied0[w] != 0) {
+                emptyIntoPending((w << 6) + Long.numberOfTrailingZeros(occupied0[w]));
+            }
+        }
+        for (int w = 0; w < occupied1.length; w++) {
+            while (occupied1[w] != 0) {
+                emptyIntoPending(LEVEL0_SIZE + (w << 6) + Long.numberOfTrailingZeros(occupied1[w]));
             }
         }
         currentMin = UNKNOWN;
+    }
+
+    private void emptyIntoPending(int list) {
+        int s;
+        while ((s = heads[list]) != NIL) {
+            unlink(s);
+            pushFront(PENDING, s);
+        }
     }
 
     // ------------------------------------------------------------------ lists
@@ -243,6 +261,8 @@ final class ExpirySchedule {
             occupied0[list >>> 6] |= 1L << list;
             nonEmpty0++;
         } else if (list < PENDING) {
+            int i = list - LEVEL0_SIZE;
+            occupied1[i >>> 6] |= 1L << i;
             nonEmpty1++;
         }
     }
@@ -252,6 +272,8 @@ final class ExpirySchedule {
             occupied0[list >>> 6] &= ~(1L << list);
             nonEmpty0--;
         } else if (list < PENDING) {
+            int i = list - LEVEL0_SIZE;
+            occupied1[i >>> 6] &= ~(1L << i);
             nonEmpty1--;
         }
     }
@@ -269,6 +291,20 @@ final class ExpirySchedule {
             }
             bits = occupied0[w];
         }
+    }
+
+    /** The first non-empty level-1 list at or after {@code from}, going round (at least one must exist). */
+    private int nextOccupied1(int from) {
+        int w = from >>> 6;
+        long bits = occupied1[w] & (-1L << from);
+        for (int n = 0; n <= occupied1.length; n++) {
+            if (bits != 0) {
+                return (w << 6) + Long.numberOfTrailingZeros(bits);
+            }
+            w = (w + 1) % occupied1.length;
+            bits = occupied1[w];
+        }
+        throw new IllegalStateException("no level-1 list holds entries");
     }
 
     private int next(int slot) {
@@ -293,6 +329,11 @@ final class ExpirySchedule {
     int listed() {
         int n = 0;
         for (int list = 0; list <= PENDING; list++) {
+            boolean empty = list < LEVEL0_SIZE ? (occupied0[list >>> 6] & 1L << list) == 0
+                    : list < PENDING && (occupied1[(list - LEVEL0_SIZE) >>> 6] & 1L << (list - LEVEL0_SIZE)) == 0;
+            if (list < PENDING && empty != (heads[list] == NIL)) {
+                throw new IllegalStateException("occupancy of list " + list + " is wrong");
+            }
             for (int s = heads[list]; s != NIL; s = next(s)) {
                 n++;
             }
