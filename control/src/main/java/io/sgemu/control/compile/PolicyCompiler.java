@@ -529,8 +529,10 @@ public final class PolicyCompiler {
         }
     }
 
-    /** What one compilation hands the next through its snapshot. */
-    /** ENI numbers are not kept here: the previous snapshot's ENI ids give them. */
+    /**
+     * What one compilation hands the next through its snapshot: group numbers, compiled tables with their
+     * sources, compiled NACLs. ENI numbers are not kept here: the previous snapshot's ENI ids give them.
+     */
     record CompilerState(Map<String, Integer> groupNumbers, Map<List<String>, CompiledTable> tables,
                          Map<String, NaclCache> nacls) {
         static final CompilerState EMPTY = new CompilerState(Map.of(), Map.of(), Map.of());

@@ -162,28 +162,6 @@ public final class PrefixMap {
         }
     }
 
-    /** The largest value a lookup can answer. */
-    public int maxValue() {
-        int max = 0;
-        switch (kind) {
-            case KIND_CONSTANT -> max = constant;
-            case KIND_INTERVALS -> {
-                for (int v : values) {
-                    max = Math.max(max, v);
-                }
-            }
-            default -> {
-                for (int e : nodes) {
-                    if (e < 0) {
-                        max = Math.max(max, ~e);
-                    }
-                }
-
-            }
-        }
-        return max;
-    }
-
     /** This map with every value {@code v} replaced by {@code mapping[v]} (same layout). */
     public PrefixMap remapped(int[] mapping) {
         switch (kind) {
