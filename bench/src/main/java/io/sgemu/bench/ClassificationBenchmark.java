@@ -45,7 +45,7 @@ public class ClassificationBenchmark {
     public String ruleSet;
 
     /** Leaf count above which prefix maps are tries (the layout under test). */
-    @Param({"48"})
+    @Param({"512"})
     public int trieThreshold;
 
     private PolicySnapshot policy;

@@ -131,7 +131,8 @@ public final class ClassificationRuleSet {
      * {@code count} filters with ClassBench-like distributions, seeded: source prefixes clustered under a
      * few hundred networks (so that they nest), lengths mostly /32, /24, /16-/23, some short; destination
      * ports mostly well-known single ports, the ephemeral range, all ports, some arbitrary ranges;
-     * protocols mostly tcp and udp. The trace has {@code headers} headers, 90% drawn inside a random
+     * protocols mostly tcp and udp. Prefixes shorter than /16 name one well-known TCP or UDP port (a
+     * broad block allowing every port would allow most of the trace). The trace has {@code headers} headers, 90% drawn inside a random
      * filter (as ClassBench's trace generator does), 10% anywhere.
      */
     public static ClassificationRuleSet generate(int count, int headers, long seed) {
@@ -152,8 +153,11 @@ public final class ClassificationRuleSet {
             int protocol = p < 60 ? 6 : p < 85 ? 17 : p < 90 ? 1 : p < 95 && length >= WIDE ? -1 : 47;
             int from = -1;
             int to = -1;
+            if (length < 16 && (protocol == -1 || protocol == 47)) {
+                protocol = 6; // broad blocks name single services, as real rule sets do
+            }
             if (protocol == 6 || protocol == 17) {
-                int k = r.nextInt(100);
+                int k = length < 16 ? 0 : r.nextInt(100);
                 if (k < 50) {
                     from = to = WELL_KNOWN[r.nextInt(WELL_KNOWN.length)];
                 } else if (k < 65) {

@@ -54,7 +54,7 @@ import java.util.TreeSet;
 public final class PolicyCompiler {
 
     /** Bytes that merged tables of multi-group sets may take (the single-group tables always exist). */
-    public static final long DEFAULT_MERGE_BUDGET_BYTES = 4L << 20;
+    public static final long DEFAULT_MERGE_BUDGET_BYTES = 2L << 20;
 
     /** Evaluation order of NACL entries: the reference evaluator's (rule number, deny first, text). */
     static final Comparator<NaclEntry> NACL_ORDER = Comparator.comparingInt(NaclEntry::ruleNumber)
@@ -234,7 +234,7 @@ public final class PolicyCompiler {
         for (int n : byCarriers) {
             List<String> groups = existing.get(n);
             if (groups.size() <= 1) {
-                out[n] = groups.isEmpty() ? new RuleTable[0] : new RuleTable[] {tables.of(groups)};
+                out[n] = groups.isEmpty() ? new RuleTable[0] : new RuleTable[] {tables.single(groups.get(0))};
                 continue;
             }
             RuleTable reused = tables.reusable(groups);
@@ -255,7 +255,7 @@ public final class PolicyCompiler {
             } else {
                 RuleTable[] each = new RuleTable[groups.size()];
                 for (int i = 0; i < each.length; i++) {
-                    each[i] = tables.of(List.of(groups.get(i)));
+                    each[i] = tables.single(groups.get(i));
                 }
                 out[n] = each;
             }
@@ -401,6 +401,7 @@ public final class PolicyCompiler {
         final Map<List<String>, CompiledTable> previous;
         final Map<List<String>, CompiledTable> compiled = new HashMap<>();
         private final Map<String, GroupSource> sourceOf = new HashMap<>();
+        private final Map<String, RuleTable> singles = new HashMap<>();
 
         Tables(World world, Map<String, Integer> groupNumbers, Map<List<String>, CompiledTable> previous) {
             this.world = world;
@@ -416,6 +417,16 @@ public final class PolicyCompiler {
 
         void keep(List<String> groups) {
             compiled.putIfAbsent(groups, previous.get(groups));
+        }
+
+        /** The table of one (existing) group. */
+        RuleTable single(String group) {
+            RuleTable t = singles.get(group);
+            if (t == null) {
+                t = of(List.of(group));
+                singles.put(group, t);
+            }
+            return t;
         }
 
         /** The table of the (existing, sorted) groups: this compilation's, the previous one's, or new. */
@@ -518,8 +529,10 @@ public final class PolicyCompiler {
         }
     }
 
-    /** What one compilation hands the next through its snapshot. */
-    /** ENI numbers are not kept here: the previous snapshot's ENI ids give them. */
+    /**
+     * What one compilation hands the next through its snapshot: group numbers, compiled tables with their
+     * sources, compiled NACLs. ENI numbers are not kept here: the previous snapshot's ENI ids give them.
+     */
     record CompilerState(Map<String, Integer> groupNumbers, Map<List<String>, CompiledTable> tables,
                          Map<String, NaclCache> nacls) {
         static final CompilerState EMPTY = new CompilerState(Map.of(), Map.of(), Map.of());

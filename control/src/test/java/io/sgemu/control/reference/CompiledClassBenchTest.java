@@ -47,6 +47,10 @@ class CompiledClassBenchTest {
     private static final int WIDE = 8;
 
     static Stream<String> ruleSets() throws IOException {
+        String shared = System.getenv(SharedData.VARIABLE);
+        if (shared == null || shared.isBlank() || shared.startsWith("${")) {
+            return Stream.of("(" + SharedData.VARIABLE + " not set)"); // the test skips itself
+        }
         Path dir = SharedData.directory().resolve("classbench");
         try (Stream<Path> files = Files.list(dir)) {
             return files.map(p -> p.getFileName().toString())

@@ -82,7 +82,7 @@ public final class ConnTrackTable {
     /** Slots per off-heap block: 2^24 slots of 64 bytes, 1 GiB, below the 2 GiB limit of one ByteBuffer. */
     static final int DEFAULT_BLOCK_SHIFT = 24;
     /** How far a probe goes at most. */
-    public static final int DEFAULT_PROBE_WINDOW = 128;
+    public static final int DEFAULT_PROBE_WINDOW = 256;
 
     private final int capacity;
     private final int probeWindow;
@@ -323,6 +323,28 @@ public final class ConnTrackTable {
             }
             // Taken by another worker since the probe (or never free): every slot before the next free one is
             // occupied, so the key may go there and still be found.
+            slot = nextSlot(slot);
+        }
+        return -1;
+    }
+
+    /**
+     * Claims the first free slot from {@code home} for a key the caller has just proved absent (a lookup that
+     * found nothing, with no insert of its own since): no second probe for the key.
+     *
+     * @return the claimed slot, or -1 when no slot of the window is free
+     */
+    int claimFree(int keyBits, int home) {
+        int claimed = CLAIMED | (keyBits & OWNER_MASK);
+        int slot = home;
+        for (int i = 0; i < probeWindow; i++) {
+            UnsafeBuffer b = blocks[slot >>> blockShift];
+            int o = (slot & blockMask) << SLOT_SHIFT;
+            int c = b.getIntAcquire(o + CONTROL_OFFSET);
+            if ((c == EMPTY || c == TOMBSTONE) && b.compareAndSetInt(o + CONTROL_OFFSET, c, claimed)) {
+                raiseMaxDistance(i);
+                return slot;
+            }
             slot = nextSlot(slot);
         }
         return -1;

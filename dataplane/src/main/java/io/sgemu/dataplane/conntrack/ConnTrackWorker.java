@@ -6,12 +6,10 @@ import static io.sgemu.dataplane.conntrack.ConnTrackSlotLayout.HIGH_HI_OFFSET;
 import static io.sgemu.dataplane.conntrack.ConnTrackSlotLayout.HIGH_LO_OFFSET;
 import static io.sgemu.dataplane.conntrack.ConnTrackSlotLayout.IPV6;
 import static io.sgemu.dataplane.conntrack.ConnTrackSlotLayout.LAST_SEEN_OFFSET;
-import static io.sgemu.dataplane.conntrack.ConnTrackSlotLayout.LIVE;
 import static io.sgemu.dataplane.conntrack.ConnTrackSlotLayout.LOW_HI_OFFSET;
 import static io.sgemu.dataplane.conntrack.ConnTrackSlotLayout.LOW_LO_OFFSET;
 import static io.sgemu.dataplane.conntrack.ConnTrackSlotLayout.ORIGIN_HIGH;
 import static io.sgemu.dataplane.conntrack.ConnTrackSlotLayout.PORTS_OFFSET;
-import static io.sgemu.dataplane.conntrack.ConnTrackSlotLayout.STATE_MASK;
 import static io.sgemu.dataplane.conntrack.ConnTrackSlotLayout.TCP_CLOSING;
 import static io.sgemu.dataplane.conntrack.ConnTrackSlotLayout.TCP_ESTABLISHED;
 import static io.sgemu.dataplane.conntrack.ConnTrackSlotLayout.TCP_FIN_FROM_ORIGIN;
@@ -32,8 +30,11 @@ import org.agrona.concurrent.UnsafeBuffer;
  *
  * <p>The pipeline's use, per packet and ENI, is the reference's security-group stage:
  * {@link #lookup}; if found, {@link #update}; otherwise, when the rules allow and the flow is tracked (never
- * for an RST), check the allowance with {@link #liveEntries} and {@link #insert}. Once per batch,
- * {@link #expireDue}. After a new snapshot with other timeouts, {@link #timeoutsChanged()}.
+ * for an RST, never for ICMP errors), check the allowance with {@link #liveEntries} (only when the ENI has
+ * one) and {@link #insert}. Once per batch, {@link #expireDue}. On a new snapshot with other timeouts:
+ * {@link #expireAll} with the old ones, then {@link #timeoutsChanged()}. {@link #insert} and {@link #update}
+ * take no timeouts: they use the ones last given to this worker (by the lookup just before) to list the
+ * entry in the expiry schedule.
  *
  * <p>Arguments: an ENI number {@code 0..maxEnis-1}; an IP protocol number; family 4 or 6 with the address
  * in two longs as {@code IpAddress} keeps it (IPv4: {@code hi == 0}, the 32 bits in the low half of
@@ -50,8 +51,10 @@ import org.agrona.concurrent.UnsafeBuffer;
  *
  * <p>Expiry never stops the world. Each worker lists its own entries in an {@link ExpirySchedule} (a timer
  * wheel through the slots); {@link #expireDue} works through it a bounded amount, and {@link #liveEntries}
- * works it up to now in full, so that it counts exactly the ENI's entries alive at that time, as the
- * reference's {@code size()}. With several workers, the counters are shared but each worker expires only its
+ * works it up to now in full (work in proportion to the entries due since the last time, plus one step per
+ * idle 65.5-us tick with entries or per 1.07-s tick), so that it counts exactly the ENI's entries alive at
+ * that time, as the reference's {@code size()}. Lookups never depend on the sweep: they check the entry's
+ * own deadline. With several workers, the counters are shared but each worker expires only its
  * own entries, by its own clock (its packets' time): the allowance is exact for one worker, and across
  * workers it counts other workers' entries as of their last expiry, an approximation that errs on the side
  * of counting an entry a little longer.
@@ -94,6 +97,17 @@ public final class ConnTrackWorker {
      */
     private ConnTrackTimeouts timeouts;
 
+    /** The key the last lookup proved absent (valid until the next insert). */
+    private boolean absentKnown;
+    private int absentEni;
+    private int absentKeyBits;
+    private int absentPorts;
+    private long absentLowHi;
+    private long absentLowLo;
+    private long absentHighHi;
+    private long absentHighLo;
+    private int absentHome;
+
     ConnTrackWorker(ConnTrackTable table, int owner) {
         this.table = table;
         this.owner = owner;
@@ -120,16 +134,33 @@ public final class ConnTrackWorker {
     public int lookup(int eni, int protocol, int family, long srcHi, long srcLo, int srcPort, long dstHi, long dstLo,
                       int dstPort, long nowNanos, ConnTrackTimeouts timeouts) {
         this.timeouts = timeouts;
-        int slot;
-        if (srcIsLow(srcHi, srcLo, srcPort, dstHi, dstLo, dstPort)) {
-            slot = find(eni, protocol, family, srcHi, srcLo, srcPort, dstHi, dstLo, dstPort);
-        } else {
-            slot = find(eni, protocol, family, dstHi, dstLo, dstPort, srcHi, srcLo, srcPort);
-        }
+        boolean srcLow = srcIsLow(srcHi, srcLo, srcPort, dstHi, dstLo, dstPort);
+        long lowHi = srcLow ? srcHi : dstHi;
+        long lowLo = srcLow ? srcLo : dstLo;
+        int lowPort = srcLow ? srcPort : dstPort;
+        long highHi = srcLow ? dstHi : srcHi;
+        long highLo = srcLow ? dstLo : srcLo;
+        int highPort = srcLow ? dstPort : srcPort;
+        int keyBits = ConnTrackSlotLayout.keyBits(owner, protocol, family == 6, lowPort < 0, highPort < 0);
+        int ports = ConnTrackSlotLayout.packPorts(lowPort, highPort);
+        int home = table.home(eni, keyBits, ports, lowHi, lowLo, highHi, highLo);
+        int slot = table.find(keyBits, eni, ports, lowHi, lowLo, highHi, highLo, home);
         if (slot >= 0 && isExpired(slot, nowNanos, timeouts)) {
             schedule.unlink(slot);
             release(slot);
-            return -1;
+            slot = -1;
+        }
+        if (slot < 0) {
+            // Proven absent: an insert of this key that follows at once need not probe for it again.
+            absentEni = eni;
+            absentKeyBits = keyBits;
+            absentPorts = ports;
+            absentLowHi = lowHi;
+            absentLowLo = lowLo;
+            absentHighHi = highHi;
+            absentHighLo = highLo;
+            absentHome = home;
+            absentKnown = true;
         }
         return slot;
     }
@@ -171,8 +202,16 @@ public final class ConnTrackWorker {
         int highPort = srcLow ? dstPort : srcPort;
         int keyBits = ConnTrackSlotLayout.keyBits(owner, protocol, family == 6, lowPort < 0, highPort < 0);
         int ports = ConnTrackSlotLayout.packPorts(lowPort, highPort);
-        int home = table.home(eni, keyBits, ports, lowHi, lowLo, highHi, highLo);
-        int slot = table.claim(keyBits, eni, ports, lowHi, lowLo, highHi, highLo, home);
+        int slot;
+        if (absentKnown && absentEni == eni && absentKeyBits == keyBits && absentPorts == ports && absentLowLo == lowLo
+                && absentHighLo == highLo && absentLowHi == lowHi && absentHighHi == highHi) {
+            // The lookup just before proved the key absent, and only this worker could have added it since.
+            slot = table.claimFree(keyBits, absentHome);
+        } else {
+            int home = table.home(eni, keyBits, ports, lowHi, lowLo, highHi, highLo);
+            slot = table.claim(keyBits, eni, ports, lowHi, lowLo, highHi, highLo, home);
+        }
+        absentKnown = false;
         if (slot == -1) {
             return -1;
         }
@@ -328,14 +367,6 @@ public final class ConnTrackWorker {
 
     // ------------------------------------------------------------------ internals
 
-    private int find(int eni, int protocol, int family, long lowHi, long lowLo, int lowPort, long highHi, long highLo,
-                     int highPort) {
-        int keyBits = ConnTrackSlotLayout.keyBits(owner, protocol, family == 6, lowPort < 0, highPort < 0);
-        int ports = ConnTrackSlotLayout.packPorts(lowPort, highPort);
-        int home = table.home(eni, keyBits, ports, lowHi, lowLo, highHi, highLo);
-        return table.find(keyBits, eni, ports, lowHi, lowLo, highHi, highLo, home);
-    }
-
     /** The canonical order of {@code FlowKey}: the lower (address, port) end first; equal ends keep src first. */
     private static boolean srcIsLow(long srcHi, long srcLo, int srcPort, long dstHi, long dstLo, int dstPort) {
         int c = Long.compareUnsigned(srcHi, dstHi);
@@ -485,9 +516,5 @@ public final class ConnTrackWorker {
     private static long saturatedAdd(long a, long b) {
         long r = a + b;
         return ((a ^ r) & (b ^ r)) < 0 ? (b < 0 ? Long.MIN_VALUE : Long.MAX_VALUE) : r;
-    }
-
-    static boolean isLive(int control) {
-        return (control & STATE_MASK) == LIVE;
     }
 }

@@ -545,59 +545,71 @@ public final class PacketDecoder {
      */
     private void transport(DirectBuffer buf, int p, int limit, int stated, boolean firstOfFragments,
                            int protocol, DecodedPacket out) {
-        int available = limit - p;
+        // One small method per protocol, so that each stays small enough for the JIT to inline.
         switch (protocol) {
-            case PROTO_TCP -> {
-                TcpHeader h = tcp.wrap(buf, p, available);
-                if (h.has(TcpHeader.DESTINATION_PORT_OFFSET + 2)) {
-                    out.srcPort = h.sourcePort();
-                    out.dstPort = h.destinationPort();
-                }
-                if (h.has(TcpHeader.FLAGS_OFFSET + 1)) {
-                    out.tcpFlags = h.flags();
-                }
-                if (!h.has(TcpHeader.MIN_LENGTH)) {
-                    malformed(out);
-                    return;
-                }
-                // Options may lie beyond a snapped capture: the data offset is checked against the
-                // length the IP header states, not against the captured bytes.
-                int dataOffset = h.headerLength();
-                if (dataOffset < TcpHeader.MIN_LENGTH || dataOffset > stated) {
-                    malformed(out);
-                }
-            }
-            case PROTO_UDP -> {
-                UdpHeader h = udp.wrap(buf, p, available);
-                if (h.has(UdpHeader.DESTINATION_PORT_OFFSET + 2)) {
-                    out.srcPort = h.sourcePort();
-                    out.dstPort = h.destinationPort();
-                }
-                if (!h.valid() || (h.datagramLength() > stated && !firstOfFragments)) {
-                    malformed(out);
-                }
-            }
-            case PROTO_ICMP, PROTO_ICMPV6 -> {
-                IcmpHeader h = icmp.wrap(buf, p, available);
-                if (h.has(IcmpHeader.CODE_OFFSET + 1)) {
-                    out.icmpType = h.type();
-                    out.icmpCode = h.code();
-                }
-                if (!h.valid()) {
-                    malformed(out);
-                    return;
-                }
-                if (IcmpHeader.isEcho(protocol == PROTO_ICMPV6, out.icmpType)) {
-                    if (!h.hasEchoFields()) {
-                        malformed(out);
-                        return;
-                    }
-                    out.icmpId = h.echoIdentifier();
-                }
-            }
+            case PROTO_TCP -> tcp(buf, p, limit - p, stated, out);
+            case PROTO_UDP -> udp(buf, p, limit - p, stated, firstOfFragments, out);
+            case PROTO_ICMP, PROTO_ICMPV6 -> icmp(buf, p, limit - p, protocol == PROTO_ICMPV6, out);
             default -> {
                 // Other protocols: the addresses and the protocol number are all a rule looks at.
             }
+        }
+    }
+
+    private void tcp(DirectBuffer buf, int p, int available, int stated, DecodedPacket out) {
+        TcpHeader h = tcp.wrap(buf, p, available);
+        if (h.has(TcpHeader.DESTINATION_PORT_OFFSET + 2)) {
+            out.srcPort = h.sourcePort();
+            out.dstPort = h.destinationPort();
+        }
+        if (h.has(TcpHeader.FLAGS_OFFSET + 1)) {
+            out.tcpFlags = h.flags();
+        }
+        if (!h.has(TcpHeader.MIN_LENGTH)) {
+            malformed(out);
+            return;
+        }
+        // Options may lie beyond a snapped capture: the data offset is checked against the length the
+        // IP header states, not against the captured bytes.
+        int dataOffset = h.headerLength();
+        if (dataOffset < TcpHeader.MIN_LENGTH || dataOffset > stated) {
+            malformed(out);
+        }
+    }
+
+    private void udp(DirectBuffer buf, int p, int available, int stated, boolean firstOfFragments,
+                     DecodedPacket out) {
+        UdpHeader h = udp.wrap(buf, p, available);
+        if (h.has(UdpHeader.DESTINATION_PORT_OFFSET + 2)) {
+            out.srcPort = h.sourcePort();
+            out.dstPort = h.destinationPort();
+        }
+        if (!h.has(UdpHeader.LENGTH)) {
+            malformed(out);
+            return;
+        }
+        int datagramLength = h.datagramLength();
+        if (datagramLength < UdpHeader.LENGTH || (datagramLength > stated && !firstOfFragments)) {
+            malformed(out);
+        }
+    }
+
+    private void icmp(DirectBuffer buf, int p, int available, boolean icmpv6, DecodedPacket out) {
+        IcmpHeader h = icmp.wrap(buf, p, available);
+        if (h.has(IcmpHeader.CODE_OFFSET + 1)) {
+            out.icmpType = h.type();
+            out.icmpCode = h.code();
+        }
+        if (!h.valid()) {
+            malformed(out);
+            return;
+        }
+        if (IcmpHeader.isEcho(icmpv6, out.icmpType)) {
+            if (!h.hasEchoFields()) {
+                malformed(out);
+                return;
+            }
+            out.icmpId = h.echoIdentifier();
         }
     }
 

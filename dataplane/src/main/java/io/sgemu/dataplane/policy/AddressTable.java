@@ -172,8 +172,7 @@ public final class AddressTable {
          */
         public int add(int fam, long h, long l, int eniNumber, boolean pub, long ownH, long ownL, long logH, long logL,
                        int identityNumber) {
-            Key k = new Key(fam, h, l);
-            Integer existing = seen.get(k);
+            Integer existing = seen.putIfAbsent(new Key(fam, h, l), n);
             if (existing != null) {
                 return existing;
             }
@@ -200,7 +199,6 @@ public final class AddressTable {
             loggedHi[n] = logH;
             loggedLo[n] = logL;
             identity[n] = identityNumber;
-            seen.put(k, n);
             return n++;
         }
 

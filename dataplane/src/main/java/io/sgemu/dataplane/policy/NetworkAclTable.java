@@ -268,8 +268,7 @@ public final class NetworkAclTable {
 
     /** Collects the entries of one ACL in evaluation order, per direction. */
     public static final class Builder {
-        @SuppressWarnings("unchecked")
-        private final List<long[]>[] rows = new List[] {new ArrayList<>(), new ArrayList<>()};
+        private final List<List<long[]>> rows = List.of(new ArrayList<>(), new ArrayList<>());
         private int trieThreshold = PrefixMap.DEFAULT_TRIE_THRESHOLD;
 
         public Builder trieThreshold(int leaves) {
@@ -298,13 +297,13 @@ public final class NetworkAclTable {
                 loPort = fromPort < 0 ? 0 : fromPort;
                 hiPort = toPort < 0 ? ServiceSets.MAX_PORT : toPort;
             }
-            rows[egress ? 1 : 0].add(new long[] {family, hi & maskHi, lo & maskLo, maskHi, maskLo, protocol, loPort, hiPort,
+            rows.get(egress ? 1 : 0).add(new long[] {family, hi & maskHi, lo & maskLo, maskHi, maskLo, protocol, loPort, hiPort,
                 icmpType, icmpCode, allow ? 1 : 0, length});
             return this;
         }
 
         public NetworkAclTable build() {
-            return new NetworkAclTable(new Direction(rows[0], trieThreshold), new Direction(rows[1], trieThreshold));
+            return new NetworkAclTable(new Direction(rows.get(0), trieThreshold), new Direction(rows.get(1), trieThreshold));
         }
     }
 }

@@ -17,10 +17,13 @@ import java.util.Arrays;
  *       {@code <=} the address. IPv4 starts are {@code int}s with the sign bit flipped (so that signed
  *       comparison orders them as unsigned addresses); IPv6 starts are two {@code long}s each, flipped the
  *       same way. Compact: two entries per prefix at most;</li>
- *   <li><b>trie</b> (many leaves): a multibit trie of stride 4 in one {@code int[]}: a node is 16
- *       consecutive entries, indexed by the next 4 address bits; an entry {@code >= 0} is the index of the
- *       child node, an entry {@code < 0} is a leaf holding {@code ~value}. A lookup reads at most 8 entries
- *       for IPv4 (32 for IPv6, fewer in practice since leaves stop at the longest prefix below).</li>
+ *   <li><b>trie</b> (many leaves): a multibit trie in one {@code int[]}; the root node, at index 0, reads
+ *       the first 8 bits (16 for maps of more than 4096 leaves), every other node 4: a node is 16
+ *       consecutive entries (one 64-byte cache line), indexed by the next 4 address bits; an entry
+ *       {@code >= 0} is the index of the child node, an entry {@code < 0} is a leaf holding {@code ~value}.
+ *       A block of addresses that lies in one interval is a leaf however deep the prefixes under it went
+ *       (a rule that adds nothing to what its ancestors allow leaves no node). A lookup reads at most 8
+ *       entries for IPv4 (32 for IPv6, fewer in practice).</li>
  * </ul>
  *
  * <p>Addresses are given as two longs as in {@code IpAddress}: IPv4 in the low 32 bits of {@code lo}.
@@ -38,6 +41,8 @@ public final class PrefixMap {
     public static final int DEFAULT_TRIE_THRESHOLD = 512;
 
     static final int STRIDE = 4;
+    /** Leaf count above which a trie's root reads 16 bits rather than 8. */
+    private static final int BIG_TRIE = 4096;
     private static final int FANOUT = 1 << STRIDE;
     private static final int KIND_CONSTANT = 0;
     private static final int KIND_INTERVALS = 1;
@@ -51,10 +56,10 @@ public final class PrefixMap {
     private final long[] startsLo;
     private final int[] values;
     private final int[] nodes;
-    private final int root;
+    private final int rootStride;
 
     private PrefixMap(int width, int kind, int constant, int[] starts4, long[] startsHi, long[] startsLo, int[] values,
-                      int[] nodes, int root) {
+                      int[] nodes, int rootStride) {
         this.width = width;
         this.kind = kind;
         this.constant = constant;
@@ -63,7 +68,7 @@ public final class PrefixMap {
         this.startsLo = startsLo;
         this.values = values;
         this.nodes = nodes;
-        this.root = root;
+        this.rootStride = rootStride;
     }
 
     /** A map that answers {@code value} for every address. */
@@ -84,8 +89,10 @@ public final class PrefixMap {
                 return constant;
             case KIND_TRIE: {
                 int[] nodes = this.nodes;
-                int e = root;
-                int pos = width - STRIDE;
+                int rs = rootStride; // the root node is at index 0 and reads the first rs bits at once
+                int pos = width - rs;
+                int e = nodes[(int) ((pos >= 64 ? hi : lo) >>> (pos & 63)) & ((1 << rs) - 1)];
+                pos -= STRIDE;
                 while (e >= 0) {
                     long word = pos >= 64 ? hi : lo;
                     e = nodes[e + ((int) (word >>> (pos & 63)) & (FANOUT - 1))];
@@ -146,9 +153,6 @@ public final class PrefixMap {
                 }
             }
             default -> {
-                if (root < 0) {
-                    used[~root] = true;
-                }
                 for (int e : nodes) {
                     if (e < 0) {
                         used[~e] = true;
@@ -156,30 +160,6 @@ public final class PrefixMap {
                 }
             }
         }
-    }
-
-    /** The largest value a lookup can answer. */
-    public int maxValue() {
-        int max = 0;
-        switch (kind) {
-            case KIND_CONSTANT -> max = constant;
-            case KIND_INTERVALS -> {
-                for (int v : values) {
-                    max = Math.max(max, v);
-                }
-            }
-            default -> {
-                for (int e : nodes) {
-                    if (e < 0) {
-                        max = Math.max(max, ~e);
-                    }
-                }
-                if (root < 0) {
-                    max = Math.max(max, ~root);
-                }
-            }
-        }
-        return max;
     }
 
     /** This map with every value {@code v} replaced by {@code mapping[v]} (same layout). */
@@ -201,7 +181,7 @@ public final class PrefixMap {
                         n[i] = ~mapping[~n[i]];
                     }
                 }
-                return new PrefixMap(width, kind, 0, null, null, null, null, n, root < 0 ? ~mapping[~root] : root);
+                return new PrefixMap(width, kind, 0, null, null, null, null, n, rootStride);
             }
         }
     }
@@ -293,7 +273,7 @@ public final class PrefixMap {
             if (isLeaf(0)) {
                 return constant(width, top);
             }
-            Leaves leaves = new Leaves(width == 32);
+            Leaves leaves = new Leaves();
             collect(0, 0, 0, 0, top, leaves);
             if (leaves.n == 1) {
                 return constant(width, leaves.values.get(0));
@@ -316,8 +296,10 @@ public final class PrefixMap {
                 return new PrefixMap(width, KIND_INTERVALS, 0, null, sh, sl, values, null, 0);
             }
             IntList trie = new IntList(FANOUT * 16);
-            int rootIndex = buildNode(trie, 0, 0, top);
-            return new PrefixMap(width, KIND_TRIE, 0, null, null, null, null, trie.toArray(), rootIndex);
+            // A wide root spares the levels that every lookup walks: 16 bits (256 KB) for big maps, else 8.
+            int rootStride = leaves.n > BIG_TRIE ? 16 : 8;
+            new TrieLayout(leaves, width, trie).node(0, rootStride, 0, 0, 0);
+            return new PrefixMap(width, KIND_TRIE, 0, null, null, null, null, trie.toArray(), rootStride);
         }
 
         /** Leaves of the leaf-pushed binary trie in address order, equal neighbours merged. */
@@ -346,37 +328,74 @@ public final class PrefixMap {
             }
         }
 
-        /** A trie node for the binary node {@code n} at {@code depth}, whose value so far is {@code inherited}. */
-        private int buildNode(IntList trie, int n, int depth, int inherited) {
-            int base = trie.grow(FANOUT);
-            fill(trie, base, n, depth, 0, 0, inherited);
-            return base;
+    }
+
+    /**
+     * Lays out the leaves (intervals) as a stride-4 trie: a node covers an aligned block of addresses; a
+     * block inside one interval is a leaf, any other block a node of 16 sub-blocks. Blocks are visited in
+     * address order, so the interval of each block start is found by moving forward only.
+     */
+    private static final class TrieLayout {
+        private final Leaves leaves;
+        private final int width;
+        private final IntList trie;
+
+        TrieLayout(Leaves leaves, int width, IntList trie) {
+            this.leaves = leaves;
+            this.width = width;
+            this.trie = trie;
         }
 
         /**
-         * Fills the entries of the node at {@code base} under binary node {@code n} ({@code k} bits below the
-         * node's depth, {@code chunk} the bits read so far): a missing or childless binary node becomes leaves
-         * for every entry below it, a binary node 4 bits down with children becomes a child node.
+         * The node of {@code 2^stride} entries for the block of {@code width - depth} bits at {@code hi:lo},
+         * which starts in interval {@code i}.
          */
-        private void fill(IntList trie, int base, int n, int depth, int k, int chunk, int inherited) {
-            if (n < 0 || isLeaf(n)) {
-                int span = 1 << (STRIDE - k);
-                int first = chunk << (STRIDE - k);
-                for (int i = 0; i < span; i++) {
-                    trie.set(base + first + i, ~inherited);
+        int node(int depth, int stride, long hi, long lo, int i) {
+            int fanout = 1 << stride;
+            int base = trie.grow(fanout);
+            int bits = width - depth - stride; // the size of a sub-block, in bits
+            for (int c = 0; c < fanout; c++) {
+                long h = hi;
+                long l = lo;
+                if (bits >= 64) {
+                    h |= (long) c << (bits - 64);
+                } else {
+                    l |= (long) c << bits;
                 }
-                return;
+                while (i + 1 < leaves.n && !after(leaves.hi[i + 1], leaves.lo[i + 1], h, l)) {
+                    i++; // the interval that contains the sub-block's first address
+                }
+                int entry;
+                if (coversBlock(i, h, l, bits)) {
+                    entry = ~leaves.values.get(i);
+                } else {
+                    entry = node(depth + stride, STRIDE, h, l, i);
+                }
+                trie.set(base + c, entry);
             }
-            if (k == STRIDE) {
-                int child = buildNode(trie, n, depth + STRIDE, inherited);
-                trie.set(base + chunk, child);
-                return;
+            return base;
+        }
+
+        /** True when interval {@code i} runs to the end of the block of {@code bits} bits at {@code h:l}. */
+        private boolean coversBlock(int i, long h, long l, int bits) {
+            if (i + 1 >= leaves.n) {
+                return true;
             }
-            for (int b = 0; b < 2; b++) {
-                int c = (b == 0 ? child0 : child1).get(n);
-                int v = c < 0 ? inherited : union.union(inherited, payload.get(c));
-                fill(trie, base, c, depth, k + 1, (chunk << 1) | b, v);
+            long lastHi = h;
+            long lastLo = l;
+            if (bits >= 64) {
+                lastLo = -1L;
+                lastHi |= bits == 128 ? -1L : (1L << (bits - 64)) - 1;
+            } else {
+                lastLo |= bits == 0 ? 0 : (bits == 64 ? -1L : (1L << bits) - 1);
             }
+            return after(leaves.hi[i + 1], leaves.lo[i + 1], lastHi, lastLo);
+        }
+
+        /** {@code a > b} as unsigned 128-bit numbers. */
+        private static boolean after(long aHi, long aLo, long bHi, long bLo) {
+            int c = Long.compareUnsigned(aHi, bHi);
+            return c > 0 || (c == 0 && Long.compareUnsigned(aLo, bLo) > 0);
         }
     }
 
@@ -386,9 +405,6 @@ public final class PrefixMap {
         long[] lo = new long[16];
         final IntList values = new IntList(16);
         int n;
-
-        Leaves(boolean v4) {
-        }
 
         void emit(long h, long l, int value) {
             if (n > 0 && values.get(n - 1) == value) {

@@ -1,5 +1,6 @@
 package io.sgemu.dataplane.policy;
 
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -128,8 +129,7 @@ public final class RuleTable {
         private final ServiceSets.Builder services = new ServiceSets.Builder();
         private final PrefixMap.Builder[] maps = new PrefixMap.Builder[4];
         private final int[] allAddresses = new int[4];
-        @SuppressWarnings("unchecked")
-        private final Map<Integer, Integer>[] refs = new Map[] {new TreeMap<>(), new TreeMap<>()};
+        private final List<Map<Integer, Integer>> refs = List.of(new TreeMap<>(), new TreeMap<>());
         private int ruleCount;
 
         public Builder() {
@@ -173,7 +173,7 @@ public final class RuleTable {
             if (set == ServiceSets.EMPTY) {
                 return this;
             }
-            refs[egress ? 1 : 0].merge(group, set, services::union);
+            refs.get(egress ? 1 : 0).merge(group, set, services::union);
             return this;
         }
 
@@ -185,10 +185,8 @@ public final class RuleTable {
 
         public RuleTable build() {
             PrefixMap[] built = new PrefixMap[4];
-            int max = 0;
             for (int i = 0; i < 4; i++) {
                 built[i] = maps[i].build();
-                max = Math.max(max, built[i].maxValue());
             }
             boolean[] used = new boolean[services.size()];
             for (PrefixMap m : built) {
@@ -200,10 +198,10 @@ public final class RuleTable {
             int[][] groups = new int[2][];
             int[][] sets = new int[2][];
             for (int d = 0; d < 2; d++) {
-                groups[d] = new int[refs[d].size()];
-                sets[d] = new int[refs[d].size()];
+                groups[d] = new int[refs.get(d).size()];
+                sets[d] = new int[refs.get(d).size()];
                 int k = 0;
-                for (Map.Entry<Integer, Integer> e : refs[d].entrySet()) {
+                for (Map.Entry<Integer, Integer> e : refs.get(d).entrySet()) {
                     groups[d][k] = e.getKey();
                     sets[d][k] = e.getValue();
                     used[e.getValue()] = true;
