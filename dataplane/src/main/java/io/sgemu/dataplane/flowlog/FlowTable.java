@@ -66,15 +66,19 @@ final class FlowTable {
                 | (protocol & 0xFF);
     }
 
-    private static long hash(long ports, long kind, long srcHi, long srcLo, long dstHi, long dstLo, long pktSrcHi,
-                             long pktSrcLo, long pktDstHi, long pktDstLo) {
-        long h = ports * 0x9E3779B97F4A7C15L;
-        h = (h ^ kind) * 0xC2B2AE3D27D4EB4FL;
-        h = (h ^ srcLo) * 0x9E3779B97F4A7C15L;
-        h = (h ^ dstLo) * 0xC2B2AE3D27D4EB4FL;
-        h = (h ^ pktSrcLo ^ Long.rotateLeft(pktDstLo, 29)) * 0x9E3779B97F4A7C15L;
-        h = (h ^ srcHi ^ Long.rotateLeft(dstHi, 17) ^ Long.rotateLeft(pktSrcHi, 31) ^ Long.rotateLeft(pktDstHi, 47))
-                * 0xC2B2AE3D27D4EB4FL;
+    /**
+     * The hash of a key, from the packet's own fields only (pkt-srcaddr, pkt-dstaddr, ports, protocol): not
+     * the ENI, direction, action or logged addresses. The two records one packet makes (the sender's egress,
+     * the receiver's ingress) then probe from the same index slot and, made one after the other, lie side by
+     * side in the entries: one packet costs one trip to memory for both, not two. The fingerprint no longer
+     * tells those two keys apart; the full key comparison does.
+     */
+    private static long hash(long ports, long kind, long pktSrcHi, long pktSrcLo, long pktDstHi, long pktDstLo) {
+        long h = (ports & 0xFFFF_FFFFL) * 0x9E3779B97F4A7C15L;
+        h = (h ^ (kind & 0xFF)) * 0xC2B2AE3D27D4EB4FL;
+        h = (h ^ pktSrcLo) * 0x9E3779B97F4A7C15L;
+        h = (h ^ pktDstLo) * 0xC2B2AE3D27D4EB4FL;
+        h = (h ^ pktSrcHi ^ Long.rotateLeft(pktDstHi, 29)) * 0x9E3779B97F4A7C15L;
         return h ^ (h >>> 29);
     }
 
@@ -84,7 +88,7 @@ final class FlowTable {
      */
     int find(long ports, long kind, long srcHi, long srcLo, long dstHi, long dstLo, long pktSrcHi, long pktSrcLo,
              long pktDstHi, long pktDstLo) {
-        long h = hash(ports, kind, srcHi, srcLo, dstHi, dstLo, pktSrcHi, pktSrcLo, pktDstHi, pktDstLo);
+        long h = hash(ports, kind, pktSrcHi, pktSrcLo, pktDstHi, pktDstLo);
         long fingerprint = h & 0xFFFF_FFFF_0000_0000L;
         int i = (int) h & mask;
         long[] x = index;
