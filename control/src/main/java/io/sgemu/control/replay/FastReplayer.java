@@ -150,6 +150,10 @@ public final class FastReplayer {
         }
         result.changesApplied = nextChange;
         result.changesPending = changes.size() - nextChange;
+        // The reference counts the connections live at the last packet's time: so do we.
+        if (pipeline.clock() != Long.MIN_VALUE) {
+            pipeline.expireAll(pipeline.clock());
+        }
         result.counters = counters(pipeline.counters(), snapshot, table);
         return result;
     }

@@ -30,6 +30,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.LongStream;
@@ -76,6 +77,7 @@ class FastPathDifferentialTest {
             Output fast = fast(world, changes, pcap, workers);
             assertSame("seed " + seed + ", " + workers + " worker(s): verdicts", reference.verdicts, fast.verdicts);
             assertSame("seed " + seed + ", " + workers + " worker(s): flow logs", reference.flowLogs, fast.flowLogs);
+            assertThat(fast.counters).as("seed %d, %d worker(s): per-ENI counters", seed, workers).isEqualTo(reference.counters);
             JUDGED.addAndGet(packets.size());
         }
     }
@@ -97,25 +99,27 @@ class FastPathDifferentialTest {
         System.out.println("fast path vs reference: " + JUDGED.get() + " packets judged by both, identically");
     }
 
-    private record Output(List<String> verdicts, List<String> flowLogs) {
+    private record Output(List<String> verdicts, List<String> flowLogs, Map<String, EniCounters> counters) {
     }
 
     private static Output reference(World world, List<Change> changes, Path pcap) throws IOException {
         StringWriter v = new StringWriter();
         StringWriter f = new StringWriter();
         FlowLogTextWriter flows = new FlowLogTextWriter(f, FlowLogFormat.DEFAULT);
-        new Replayer(world, changes, EvaluatorSettings.DEFAULT, new FlowLogAggregator(60, flows), new VerdictWriter(v)).run(pcap);
+        Replayer.ReplayResult r = new Replayer(world, changes, EvaluatorSettings.DEFAULT, new FlowLogAggregator(60, flows),
+                new VerdictWriter(v)).run(pcap);
         flows.flush();
-        return new Output(v.toString().lines().toList(), f.toString().lines().toList());
+        return new Output(v.toString().lines().toList(), f.toString().lines().toList(), r.counters);
     }
 
     private static Output fast(World world, List<Change> changes, Path pcap, int workers) throws IOException {
         StringWriter v = new StringWriter();
         StringWriter f = new StringWriter();
         FlowLogTextWriter flows = new FlowLogTextWriter(f, FlowLogFormat.DEFAULT);
-        new FastReplayer(world, changes, EvaluatorSettings.DEFAULT, workers, flows, 60, new VerdictWriter(v), 1 << 14).run(pcap);
+        Replayer.ReplayResult r = new FastReplayer(world, changes, EvaluatorSettings.DEFAULT, workers, flows, 60,
+                new VerdictWriter(v), 1 << 14).run(pcap);
         flows.flush();
-        return new Output(v.toString().lines().toList(), f.toString().lines().toList());
+        return new Output(v.toString().lines().toList(), f.toString().lines().toList(), r.counters);
     }
 
     /** Short per-ENI timeouts on some ENIs, so that the time jumps of the packets cross them. */

@@ -43,7 +43,8 @@ import org.junit.jupiter.api.TestFactory;
 /**
  * Second layer: every shared capture replays to its end with exactly one verdict per frame, in frame
  * order, and each verdict's outer addresses, protocol and ports are the decoder's (which the dataplane's
- * differential test holds to tshark's, frame by frame). The world puts an ENI on the first addresses of
+ * differential test holds to tshark's, frame by frame); the fast dataplane, with one worker and two,
+ * writes the same verdicts, flow logs and counters as the reference. The world puts an ENI on the first addresses of
  * the capture, in two subnets with a web security group, so that accepts, rejects and skips all occur.
  */
 class SharedCapturesReplayTest {
@@ -86,6 +87,21 @@ class SharedCapturesReplayTest {
             assertThat(number(v, "dport")).as(at + " dport").isEqualTo(d.dstPort);
         }
         assertThat(flowText.toString()).startsWith(FlowLogFormat.DEFAULT.header());
+
+        // The fast dataplane, with one worker and with two, writes exactly what the reference wrote.
+        for (int workers : new int[] {1, 2}) {
+            StringWriter fastVerdicts = new StringWriter();
+            StringWriter fastFlows = new StringWriter();
+            FlowLogTextWriter fastFlowWriter = new FlowLogTextWriter(fastFlows, FlowLogFormat.DEFAULT);
+            Replayer.ReplayResult fast = new FastReplayer(world, List.of(), EvaluatorSettings.DEFAULT, workers, fastFlowWriter, 60,
+                    new VerdictWriter(fastVerdicts), 1 << 12).run(file);
+            fastFlowWriter.flush();
+            assertThat(fastVerdicts.toString()).as("%s: fast path with %d worker(s), verdicts", file, workers)
+                    .isEqualTo(verdictText.toString());
+            assertThat(fastFlows.toString()).as("%s: fast path with %d worker(s), flow logs", file, workers)
+                    .isEqualTo(flowText.toString());
+            assertThat(fast.counters).as("%s: counters", file).isEqualTo(result.counters);
+        }
         TOTALS.merge("ACCEPT", result.accepted, Long::sum);
         TOTALS.merge("REJECT", result.rejected, Long::sum);
         TOTALS.merge("SKIP", result.skipped, Long::sum);

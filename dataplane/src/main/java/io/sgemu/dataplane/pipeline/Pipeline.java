@@ -201,6 +201,25 @@ public final class Pipeline implements AutoCloseable {
         }
     }
 
+    /**
+     * Expires every worker's connections that are due at {@code nowNanos}, so that the table's per-ENI
+     * counts are the live connections at that time (call after {@link #finish}: the workers have stopped,
+     * and joining them made their state visible here).
+     */
+    public void expireAll(long nowNanos) {
+        if (!finished) {
+            throw new IllegalStateException("expireAll is for after finish()");
+        }
+        for (PacketJudge j : judges) {
+            j.conntrack().expireAll(Math.max(nowNanos, j.nowNanos()), policy);
+        }
+    }
+
+    /** The latest clock submitted. */
+    public long clock() {
+        return lastClock;
+    }
+
     /** The counters of every worker, summed (call after {@link #finish}). */
     public StageCounters counters() {
         StageCounters total = new StageCounters(policy.eniCount());
