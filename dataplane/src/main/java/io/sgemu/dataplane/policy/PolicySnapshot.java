@@ -179,12 +179,12 @@ public final class PolicySnapshot implements Policy {
 
     @Override
     public int addressEni(int entry) {
-        return addresses.eni[entry];
+        return addresses.eni(entry);
     }
 
     @Override
     public boolean addressIsPublic(int entry) {
-        return addresses.isPublic[entry];
+        return addresses.isPublic(entry);
     }
 
     @Override
@@ -209,11 +209,17 @@ public final class PolicySnapshot implements Policy {
 
     @Override
     public int identity(int entry) {
-        return addresses.identity[entry];
+        return addresses.identity(entry);
     }
 
+    /** The number of addresses. */
     public int addressCount() {
         return addresses.size();
+    }
+
+    /** Entry numbers are below this (they are hash slots: not every number below it is an entry). */
+    public int addressCapacity() {
+        return addresses.capacity();
     }
 
     public int identityCount() {
