@@ -38,6 +38,14 @@ public final class PolicyScaleWorld {
     }
 
     public static World build(int groups, int rulesPerGroup, int enis, long seed) {
+        return build(groups, rulesPerGroup, enis, 0, seed);
+    }
+
+    /**
+     * {@code roles} > 0: every ENI takes the group set of one of that many roles (as instances of a few
+     * tiers do); 0: every ENI draws its own 1-5 groups.
+     */
+    public static World build(int groups, int rulesPerGroup, int enis, int roles, long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         Map<String, Vpc> vpcs = Map.of("vpc-1", new Vpc("vpc-1", ACCOUNT, List.of(Cidr.parse("10.0.0.0/8")),
                 List.of(Cidr.parse("2600:1f18::/48"))));
@@ -83,6 +91,14 @@ public final class PolicyScaleWorld {
             }
             sgs.put(id, new SecurityGroup(id, id, "vpc-1", ACCOUNT, in, out));
         }
+        List<List<String>> roleGroups = new ArrayList<>();
+        for (int k = 0; k < roles; k++) {
+            List<String> set = new ArrayList<>();
+            for (int g = 1 + r.nextInt(5); g > 0; g--) {
+                set.add(groupIds[r.nextInt(groups)]);
+            }
+            roleGroups.add(set);
+        }
         Map<String, NetworkInterface> interfaces = new LinkedHashMap<>();
         for (int i = 0; i < enis; i++) {
             int s = i % SUBNETS;
@@ -91,8 +107,12 @@ public final class PolicyScaleWorld {
             List<IpAddress> v6 = i % 2 == 0 ? List.of(IpAddress.v6(0x2600_1f18_0000_0000L | s, host)) : List.of();
             Map<IpAddress, IpAddress> publicIps = i % 10 == 0 ? Map.of(IpAddress.v4((54 << 24) | i), primary) : Map.of();
             List<String> mine = new ArrayList<>();
-            for (int k = 1 + r.nextInt(5); k > 0; k--) {
-                mine.add(groupIds[r.nextInt(groups)]);
+            if (roles > 0) {
+                mine.addAll(roleGroups.get(r.nextInt(roles)));
+            } else {
+                for (int k = 1 + r.nextInt(5); k > 0; k--) {
+                    mine.add(groupIds[r.nextInt(groups)]);
+                }
             }
             String id = awsId("eni-", r);
             interfaces.put(id, new NetworkInterface(id, "subnet-" + s, "vpc-1", ACCOUNT, null,

@@ -9,74 +9,72 @@ import java.util.Arrays;
  *
  * <p>Every key is a host address (a /32 or /128), so the longest-prefix match of a packet address over
  * them is an exact match: no key can contain another. An open-addressing hash on the 128 bits and the
- * family is therefore the whole lookup: {@code slots} (a power of two, at most half full) holds entry
- * numbers ({@code -1} empty) and {@code slotLo} the low 64 bits of each slot's key, so that a probe compares
- * within one array before it confirms family and high bits on the entry. Linear probing.
+ * family is therefore the whole lookup (linear probing, at most two thirds full, so that a miss - an
+ * external address - probes about four slots).
  *
- * <p>Entries (index {@code e}): {@code family[e]}, {@code hi[e]}/{@code lo[e]} the address, {@code eni[e]},
- * {@code isPublic[e]}, {@code identity[e]}, and {@code view[e]}: -1 when the address is seen and logged by its
- * ENI as it is (most addresses), else the index {@code v} of its own view {@code ownHi/ownLo[v]} and logged
- * address {@code loggedHi/loggedLo[v]} (a public IPv4, a secondary private IPv4) in side arrays.
+ * <p>One {@code long[]}, four longs (32 bytes, half a cache line) per slot, so that a lookup and the
+ * questions that follow it (ENI, identity, public) read one line; an entry number is its slot number:
+ * <pre>
+ * [4s]     low 64 bits of the address
+ * [4s + 1] high 64 bits
+ * [4s + 2] family (bits 0-7; 0: empty slot) | public (bit 8) | view + 1 (bits 32-63; 0: none)
+ * [4s + 3] ENI (bits 32-63) | identity (bits 0-31, -1 for none)
+ * </pre>
+ * {@code view} indexes side arrays {@code ownHi/ownLo/loggedHi/loggedLo}: the address as its ENI sees it
+ * and logs it, for the few addresses that differ from themselves (a public IPv4, a secondary private IPv4).
  */
 public final class AddressTable {
 
-    private final int[] slots;
-    private final long[] slotLo;
+    private static final int FAMILY_MASK = 0xFF;
+    private static final long PUBLIC = 1L << 8;
+
+    private final long[] slots;
     private final int mask;
-    final byte[] family;
-    final long[] hi;
-    final long[] lo;
-    final int[] eni;
-    final boolean[] isPublic;
-    final int[] identity;
-    final int[] view;
-    final long[] ownHi;
-    final long[] ownLo;
-    final long[] loggedHi;
-    final long[] loggedLo;
+    private final int size;
+    private final long[] ownHi;
+    private final long[] ownLo;
+    private final long[] loggedHi;
+    private final long[] loggedLo;
 
     private AddressTable(Builder b) {
         int n = b.n;
-        family = new byte[n];
-        hi = Arrays.copyOf(b.hi, n);
-        lo = Arrays.copyOf(b.lo, n);
-        eni = Arrays.copyOf(b.eni, n);
-        isPublic = Arrays.copyOf(b.isPublic, n);
-        identity = Arrays.copyOf(b.identity, n);
-        view = new int[n];
+        size = n;
         int views = 0;
         for (int e = 0; e < n; e++) {
-            family[e] = (byte) b.family[e];
-            boolean same = b.ownHi[e] == hi[e] && b.ownLo[e] == lo[e] && b.loggedHi[e] == hi[e] && b.loggedLo[e] == lo[e];
-            view[e] = same ? -1 : views++;
+            if (!sameView(b, e)) {
+                views++;
+            }
         }
         ownHi = new long[views];
         ownLo = new long[views];
         loggedHi = new long[views];
         loggedLo = new long[views];
+        int capacity = Integer.highestOneBit(Math.max(4, n + n / 2 - 1)) << 1;
+        slots = new long[4 * capacity];
+        mask = capacity - 1;
+        int v = 0;
         for (int e = 0; e < n; e++) {
-            int v = view[e];
-            if (v >= 0) {
+            int i = hash(b.family[e], b.hi[e], b.lo[e]) & mask;
+            while (slots[4 * i + 2] != 0) {
+                i = (i + 1) & mask;
+            }
+            long view = 0;
+            if (!sameView(b, e)) {
                 ownHi[v] = b.ownHi[e];
                 ownLo[v] = b.ownLo[e];
                 loggedHi[v] = b.loggedHi[e];
                 loggedLo[v] = b.loggedLo[e];
+                view = ++v;
             }
+            slots[4 * i] = b.lo[e];
+            slots[4 * i + 1] = b.hi[e];
+            slots[4 * i + 2] = b.family[e] | (b.isPublic[e] ? PUBLIC : 0) | (view << 32);
+            slots[4 * i + 3] = ((long) b.eni[e] << 32) | (b.identity[e] & 0xFFFF_FFFFL);
         }
-        // At most two thirds full: a miss (an external address) probes about four slots.
-        int capacity = Integer.highestOneBit(Math.max(4, n + n / 2 - 1)) << 1;
-        slots = new int[capacity];
-        slotLo = new long[capacity];
-        mask = capacity - 1;
-        Arrays.fill(slots, -1);
-        for (int e = 0; e < n; e++) {
-            int i = hash(family[e], hi[e], lo[e]) & mask;
-            while (slots[i] >= 0) {
-                i = (i + 1) & mask;
-            }
-            slots[i] = e;
-            slotLo[i] = lo[e];
-        }
+    }
+
+    private static boolean sameView(Builder b, int e) {
+        return b.ownHi[e] == b.hi[e] && b.ownLo[e] == b.lo[e] && b.loggedHi[e] == b.hi[e] && b.loggedLo[e] == b.lo[e];
     }
 
     static int hash(int family, long h, long l) {
@@ -86,51 +84,66 @@ public final class AddressTable {
         return (int) (x ^ (x >>> 32));
     }
 
-    /** The entry of the address, or {@link Policy#NONE}. Allocation-free. */
+    /** The entry (slot) of the address, or {@link Policy#NONE}. Allocation-free. */
     public int find(int fam, long h, long l) {
+        long[] t = slots;
         int m = mask;
         int i = hash(fam, h, l) & m;
         while (true) {
-            int e = slots[i];
-            if (e < 0) {
+            int f = (int) t[4 * i + 2] & FAMILY_MASK;
+            if (f == 0) {
                 return Policy.NONE;
             }
-            if (slotLo[i] == l && hi[e] == h && family[e] == fam) {
-                return e;
+            if (t[4 * i] == l && t[4 * i + 1] == h && f == fam) {
+                return i;
             }
             i = (i + 1) & m;
         }
     }
 
+    /** The number of addresses. Entry numbers are slot numbers, below {@link #capacity()}. */
     public int size() {
-        return family.length;
+        return size;
+    }
+
+    public int capacity() {
+        return mask + 1;
+    }
+
+    int eni(int e) {
+        return (int) (slots[4 * e + 3] >> 32);
+    }
+
+    boolean isPublic(int e) {
+        return (slots[4 * e + 2] & PUBLIC) != 0;
+    }
+
+    int identity(int e) {
+        return (int) slots[4 * e + 3];
     }
 
     long ownHi(int e) {
-        int v = view[e];
-        return v < 0 ? hi[e] : ownHi[v];
+        int v = (int) (slots[4 * e + 2] >>> 32) - 1;
+        return v < 0 ? slots[4 * e + 1] : ownHi[v];
     }
 
     long ownLo(int e) {
-        int v = view[e];
-        return v < 0 ? lo[e] : ownLo[v];
+        int v = (int) (slots[4 * e + 2] >>> 32) - 1;
+        return v < 0 ? slots[4 * e] : ownLo[v];
     }
 
     long loggedHi(int e) {
-        int v = view[e];
-        return v < 0 ? hi[e] : loggedHi[v];
+        int v = (int) (slots[4 * e + 2] >>> 32) - 1;
+        return v < 0 ? slots[4 * e + 1] : loggedHi[v];
     }
 
     long loggedLo(int e) {
-        int v = view[e];
-        return v < 0 ? lo[e] : loggedLo[v];
+        int v = (int) (slots[4 * e + 2] >>> 32) - 1;
+        return v < 0 ? slots[4 * e] : loggedLo[v];
     }
 
     public long bytes() {
-        int n = family.length;
-        return 96 + PrefixMap.arrayBytes(slots.length, 4) + PrefixMap.arrayBytes(slotLo.length, 8)
-                + PrefixMap.arrayBytes(n, 4) * 3 + PrefixMap.arrayBytes(n, 8) * 2 + PrefixMap.arrayBytes(n, 1) * 2
-                + PrefixMap.arrayBytes(ownHi.length, 8) * 4;
+        return 64 + PrefixMap.arrayBytes(slots.length, 8) + PrefixMap.arrayBytes(ownHi.length, 8) * 4;
     }
 
     /** Collects entries; the first entry of an address wins, later ones are ignored. */

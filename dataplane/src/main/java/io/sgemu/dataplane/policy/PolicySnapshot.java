@@ -15,8 +15,8 @@ import java.util.Map;
  * <h2>Layout</h2>
  * <ul>
  *   <li><b>ENIs</b> {@code 0..eniCount()-1}, struct-of-arrays: id, flow-log identity, subnet number,
- *       tracks-every-flow, allowance, the three timeouts, policy number, the VPC+2 resolver (IPv4 bits, or
- *       -1). A number whose ENI left the world is a hole: id null, policy {@link #NONE}, never an address's
+ *       tracks-every-flow, connection-tracking settings (an index into the distinct (allowance, three
+ *       timeouts) of the world), policy number, the VPC+2 resolver (IPv4 bits, or -1). A number whose ENI left the world is a hole: id null, policy {@link #NONE}, never an address's
  *       owner; numbers are never reused while their holes stand, so conntrack and counters keyed by number
  *       stay valid across snapshots.</li>
  *   <li><b>Policies</b>: {@code policies[p]} is the {@link RuleTable}s of one distinct set of security
@@ -50,6 +50,8 @@ public final class PolicySnapshot implements Policy {
     private final FlowLogEni[] flowLogEnis;
     private final int[] eniSubnet;
     private final boolean[] tracksEveryFlow;
+    /** Index into the distinct connection-tracking settings below (most ENIs share the default). */
+    private final int[] eniConnTrack;
     private final long[] maxTracked;
     private final int[] tcpEstablished;
     private final int[] udpTimeout;
@@ -70,10 +72,20 @@ public final class PolicySnapshot implements Policy {
         flowLogEnis = b.flowLogEnis;
         eniSubnet = b.eniSubnet;
         tracksEveryFlow = b.tracksEveryFlow;
-        maxTracked = b.maxTracked;
-        tcpEstablished = b.tcpEstablished;
-        udpTimeout = b.udpTimeout;
-        udpStreamTimeout = b.udpStreamTimeout;
+        eniConnTrack = b.eniConnTrack;
+        int settings = b.connTrackSettings.size();
+        // At least one row: a hole's index 0 must read something (zeros when the world has no ENI).
+        maxTracked = new long[Math.max(1, settings)];
+        tcpEstablished = new int[Math.max(1, settings)];
+        udpTimeout = new int[Math.max(1, settings)];
+        udpStreamTimeout = new int[Math.max(1, settings)];
+        for (int i = 0; i < settings; i++) {
+            long[] c = b.connTrackSettings.get(i);
+            maxTracked[i] = c[0];
+            tcpEstablished[i] = (int) c[1];
+            udpTimeout[i] = (int) c[2];
+            udpStreamTimeout[i] = (int) c[3];
+        }
         eniPolicy = b.eniPolicy;
         eniResolver = b.eniResolver;
         policies = b.policies;
@@ -132,22 +144,22 @@ public final class PolicySnapshot implements Policy {
 
     @Override
     public long maxTrackedConnections(int eni) {
-        return maxTracked[eni];
+        return maxTracked[eniConnTrack[eni]];
     }
 
     @Override
     public int tcpEstablishedTimeoutSeconds(int eni) {
-        return tcpEstablished[eni];
+        return tcpEstablished[eniConnTrack[eni]];
     }
 
     @Override
     public int udpTimeoutSeconds(int eni) {
-        return udpTimeout[eni];
+        return udpTimeout[eniConnTrack[eni]];
     }
 
     @Override
     public int udpStreamTimeoutSeconds(int eni) {
-        return udpStreamTimeout[eni];
+        return udpStreamTimeout[eniConnTrack[eni]];
     }
 
     /** The ENI's number, or {@link #NONE} (a linear search: for set-up and tests, not per packet). */
@@ -179,12 +191,12 @@ public final class PolicySnapshot implements Policy {
 
     @Override
     public int addressEni(int entry) {
-        return addresses.eni[entry];
+        return addresses.eni(entry);
     }
 
     @Override
     public boolean addressIsPublic(int entry) {
-        return addresses.isPublic[entry];
+        return addresses.isPublic(entry);
     }
 
     @Override
@@ -209,11 +221,17 @@ public final class PolicySnapshot implements Policy {
 
     @Override
     public int identity(int entry) {
-        return addresses.identity[entry];
+        return addresses.identity(entry);
     }
 
+    /** The number of addresses. */
     public int addressCount() {
         return addresses.size();
+    }
+
+    /** Entry numbers are below this (they are hash slots: not every number below it is an entry). */
+    public int addressCapacity() {
+        return addresses.capacity();
     }
 
     public int identityCount() {
@@ -369,8 +387,9 @@ public final class PolicySnapshot implements Policy {
 
     private long[] byteParts() {
         int n = eniIds.length;
-        long b = 128 + PrefixMap.arrayBytes(n, 4) * 8 + PrefixMap.arrayBytes(n, 8) * 2 + PrefixMap.arrayBytes(n, 1)
-                + (long) n * 48; // a FlowLogEni record each
+        long b = 128 + PrefixMap.arrayBytes(n, 4) * 5 + PrefixMap.arrayBytes(n, 8) + PrefixMap.arrayBytes(n, 1)
+                + (long) n * 40 // a FlowLogEni record each
+                + PrefixMap.arrayBytes(maxTracked.length, 8) + PrefixMap.arrayBytes(maxTracked.length, 4) * 3;
         Map<Object, Boolean> seen = new IdentityHashMap<>();
         long enis = b;
         b = PrefixMap.arrayBytes(policies.length, 4);
@@ -401,10 +420,9 @@ public final class PolicySnapshot implements Policy {
         private final FlowLogEni[] flowLogEnis;
         private final int[] eniSubnet;
         private final boolean[] tracksEveryFlow;
-        private final long[] maxTracked;
-        private final int[] tcpEstablished;
-        private final int[] udpTimeout;
-        private final int[] udpStreamTimeout;
+        private final int[] eniConnTrack;
+        private final java.util.List<long[]> connTrackSettings = new java.util.ArrayList<>();
+        private final java.util.Map<java.util.List<Long>, Integer> connTrackIndex = new java.util.HashMap<>();
         private final int[] eniPolicy;
         private final long[] eniResolver;
         private RuleTable[][] policies = new RuleTable[0][];
@@ -421,10 +439,7 @@ public final class PolicySnapshot implements Policy {
             flowLogEnis = new FlowLogEni[eniCount];
             eniSubnet = new int[eniCount];
             tracksEveryFlow = new boolean[eniCount];
-            maxTracked = new long[eniCount];
-            tcpEstablished = new int[eniCount];
-            udpTimeout = new int[eniCount];
-            udpStreamTimeout = new int[eniCount];
+            eniConnTrack = new int[eniCount];
             eniPolicy = new int[eniCount];
             eniResolver = new long[eniCount];
             Arrays.fill(eniSubnet, NONE);
@@ -443,10 +458,15 @@ public final class PolicySnapshot implements Policy {
             flowLogEnis[eni] = flowLog;
             eniSubnet[eni] = subnet;
             tracksEveryFlow[eni] = tracksEvery;
-            maxTracked[eni] = allowance;
-            tcpEstablished[eni] = tcpEstablishedSeconds;
-            udpTimeout[eni] = udpSeconds;
-            udpStreamTimeout[eni] = udpStreamSeconds;
+            java.util.List<Long> key = java.util.List.of(allowance, (long) tcpEstablishedSeconds, (long) udpSeconds,
+                    (long) udpStreamSeconds);
+            Integer index = connTrackIndex.get(key);
+            if (index == null) {
+                index = connTrackSettings.size();
+                connTrackIndex.put(key, index);
+                connTrackSettings.add(new long[] {allowance, tcpEstablishedSeconds, udpSeconds, udpStreamSeconds});
+            }
+            eniConnTrack[eni] = index;
             eniPolicy[eni] = policy;
             eniResolver[eni] = resolverV4;
             return this;

@@ -34,7 +34,7 @@ class AddressTableTest {
                     if (eni == null) {
                         assertThat(entry).as("seed %d: %d %d:%d", seed, family, hi, lo).isEqualTo(Policy.NONE);
                     } else {
-                        assertThat(t.eni[entry]).as("seed %d: the first claim of %d %d:%d", seed, family, hi, lo)
+                        assertThat(t.eni(entry)).as("seed %d: the first claim of %d %d:%d", seed, family, hi, lo)
                                 .isEqualTo(eni);
                     }
                 }
