@@ -228,8 +228,13 @@ public final class ConnTrackTable {
         return (int) (((h >>> 32) * capacity) >>> 32);
     }
 
+    /**
+     * The hash of a key. Decision: the ENI is left out, so the two entries of a flow between two ENIs (one
+     * on each, SEMANTICS.md section 3) start their probes at the same slot and lie side by side: the second
+     * lookup of a packet finds its entry in the cache line next to the first. Keys still compare the ENI.
+     */
     static long hash(int eni, int keyBits, int ports, long lowHi, long lowLo, long highHi, long highLo) {
-        long h = ((long) eni << 32 | (ports & 0xFFFF_FFFFL))
+        long h = (ports & 0xFFFF_FFFFL)
                 ^ ((long) (keyBits & (PROTOCOL_MASK | IPV6 | LOW_NO_PORT | HIGH_NO_PORT)) << 24);
         h *= 0x9E37_79B9_7F4A_7C15L;
         h = Long.rotateLeft(h ^ lowLo, 31) * 0xC2B2_AE3D_27D4_EB4FL;
