@@ -50,6 +50,11 @@ public final class PacketJudge {
     private int tcpFlags;
     private int length;
     private long timeNanos;
+    /** The two addresses as one ENI names them: see {@link #viewOf}. */
+    private long viewSrcHi;
+    private long viewSrcLo;
+    private long viewDstHi;
+    private long viewDstLo;
     /** Address entries of both ends ({@link Policy#NONE}: external). */
     private int srcEntry;
     private int dstEntry;
@@ -145,10 +150,10 @@ public final class PacketJudge {
         }
         if (flowLogs != null) {
             if (a != Policy.NONE) {
-                observe(pol, a, false, leftA, d, sequence);
+                observe(pol, a, false, leftA, sequence);
             }
             if (b != Policy.NONE && leftA) {
-                observe(pol, b, true, rejected == Verdicts.NO_STAGE, d, sequence);
+                observe(pol, b, true, rejected == Verdicts.NO_STAGE, sequence);
             }
         }
         out.set(rejected == Verdicts.NO_STAGE ? Verdicts.ACCEPT : Verdicts.REJECT, rejected, Verdicts.NO_REASON, a, b);
@@ -181,18 +186,11 @@ public final class PacketJudge {
     private int securityGroupStage(Policy pol, int eni, boolean egress) {
         int stage = egress ? Verdicts.SG_EGRESS : Verdicts.SG_INGRESS;
         // The flow as this ENI sees it: its own public IPv4 is its private address.
-        long sHi = srcHi;
-        long sLo = srcLo;
-        long dHi = dstHi;
-        long dLo = dstLo;
-        if (srcEntry != Policy.NONE && pol.addressEni(srcEntry) == eni) {
-            sHi = pol.ownViewHi(srcEntry);
-            sLo = pol.ownViewLo(srcEntry);
-        }
-        if (dstEntry != Policy.NONE && pol.addressEni(dstEntry) == eni) {
-            dHi = pol.ownViewHi(dstEntry);
-            dLo = pol.ownViewLo(dstEntry);
-        }
+        viewOf(pol, eni, false);
+        long sHi = viewSrcHi;
+        long sLo = viewSrcLo;
+        long dHi = viewDstHi;
+        long dLo = viewDstLo;
         int keySrcPort;
         int keyDstPort;
         if (protocol == TCP || protocol == UDP) {
@@ -254,23 +252,33 @@ public final class PacketJudge {
         return allowed ? Verdicts.NO_STAGE : stage;
     }
 
-    private void observe(Policy pol, int eni, boolean ingress, boolean accept, DecodedPacket d, long sequence) {
-        long sHi = srcHi;
-        long sLo = srcLo;
-        long dHi = dstHi;
-        long dLo = dstLo;
-        if (srcEntry != Policy.NONE && pol.addressEni(srcEntry) == eni) {
-            sHi = pol.loggedHi(srcEntry);
-            sLo = pol.loggedLo(srcEntry);
-        }
-        if (dstEntry != Policy.NONE && pol.addressEni(dstEntry) == eni) {
-            dHi = pol.loggedHi(dstEntry);
-            dLo = pol.loggedLo(dstEntry);
-        }
+    private void observe(Policy pol, int eni, boolean ingress, boolean accept, long sequence) {
+        viewOf(pol, eni, true);
         boolean ports = protocol == TCP || protocol == UDP;
-        flowLogs.observe(eni, ingress, accept, family, sHi, sLo, dHi, dLo, srcHi, srcLo, dstHi, dstLo,
+        flowLogs.observe(eni, ingress, accept, family, viewSrcHi, viewSrcLo, viewDstHi, viewDstLo, srcHi, srcLo, dstHi, dstLo,
                 ports ? Math.max(0, srcPort) : 0, ports ? Math.max(0, dstPort) : 0, protocol,
                 protocol == TCP ? Math.max(0, tcpFlags) : 0, length, timeNanos, sequence);
+    }
+
+    /**
+     * The packet's two addresses as ENI {@code eni} names them, into the {@code view*} fields: its own
+     * addresses as it sees them ({@code logged == false}: a public IPv4 becomes its private address) or as
+     * it logs them ({@code logged}: then a secondary private IPv4 becomes the primary); other hosts'
+     * addresses as they are.
+     */
+    private void viewOf(Policy pol, int eni, boolean logged) {
+        viewSrcHi = srcHi;
+        viewSrcLo = srcLo;
+        viewDstHi = dstHi;
+        viewDstLo = dstLo;
+        if (srcEntry != Policy.NONE && pol.addressEni(srcEntry) == eni) {
+            viewSrcHi = logged ? pol.loggedHi(srcEntry) : pol.ownViewHi(srcEntry);
+            viewSrcLo = logged ? pol.loggedLo(srcEntry) : pol.ownViewLo(srcEntry);
+        }
+        if (dstEntry != Policy.NONE && pol.addressEni(dstEntry) == eni) {
+            viewDstHi = logged ? pol.loggedHi(dstEntry) : pol.ownViewHi(dstEntry);
+            viewDstLo = logged ? pol.loggedLo(dstEntry) : pol.ownViewLo(dstEntry);
+        }
     }
 
     private boolean isIcmpEcho() {
