@@ -61,8 +61,8 @@ final class ReplayCommand implements Callable<Integer> {
     String flowLogs;
 
     @Option(names = "--flow-log-format", paramLabel = "FORMAT",
-            description = "AWS custom format, e.g. '${version} ${interface-id} ${srcaddr} ${dstaddr} ${action} "
-                + "${tcp-flags} ${flow-direction}'. Default: the version 2 default format.")
+            description = "AWS custom format, e.g. '$${version} $${interface-id} $${srcaddr} $${dstaddr} $${action} "
+                + "$${tcp-flags} $${flow-direction}'. Default: the version 2 default format.")
     String flowLogFormat;
 
     @Option(names = "--aggregation-interval", paramLabel = "SECONDS", defaultValue = "600",
