@@ -24,7 +24,6 @@ import io.sgemu.dataplane.pipeline.Verdicts;
 import io.sgemu.dataplane.policy.Policy;
 import io.sgemu.dataplane.policy.PolicySnapshot;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.EnumMap;
