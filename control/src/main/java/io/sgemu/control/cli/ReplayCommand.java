@@ -5,10 +5,13 @@ import io.sgemu.control.changes.Change;
 import io.sgemu.control.changes.ChangeLog;
 import io.sgemu.control.changes.ChangeLogException;
 import io.sgemu.control.reference.EvaluatorSettings;
+import io.sgemu.control.replay.CaptureOutput;
 import io.sgemu.control.replay.FastReplayer;
+import io.sgemu.control.replay.FrameOutputs;
 import io.sgemu.control.replay.Replayer;
 import io.sgemu.control.replay.Replayer.ReplayResult;
 import io.sgemu.control.replay.ReplaySummary;
+import io.sgemu.control.replay.ReplaySummaryJson;
 import io.sgemu.control.replay.VerdictWriter;
 import io.sgemu.dataplane.capture.CaptureFormatException;
 import io.sgemu.dataplane.flowlog.FlowLogAggregator;
@@ -59,6 +62,29 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--flow-logs", paramLabel = "FILE|-",
             description = "Write flow-log records (AWS text format with a header line) to FILE, or '-' for stdout.")
     String flowLogs;
+
+    @Option(names = "--write-accepted", paramLabel = "FILE",
+            description = {"Copy the frames whose verdict is ACCEPT, unchanged (link type, timestamp, captured and "
+                + "original length), to FILE: pcapng when FILE ends in .pcapng (one interface per link type), "
+                + "else pcap with nanosecond timestamps.",
+                "A pcap file holds one link type: a capture mixing link types needs a .pcapng output "
+                    + "(else: an error, exit 2)."})
+    Path writeAccepted;
+
+    @Option(names = "--write-rejected", paramLabel = "FILE",
+            description = "As --write-accepted, for the frames whose verdict is REJECT. Skipped frames go to neither.")
+    Path writeRejected;
+
+    @Option(names = "--summary", paramLabel = "FILE",
+            description = {"Also write the summary as one JSON object to FILE:",
+                "{\"frames\", \"accepted\", \"rejected\", \"skipped\": N, \"skipped_by_reason\": {REASON: N}, "
+                    + "\"changes_applied\", \"changes_pending\": N, \"capture_error\": MESSAGE (only when the capture broke off), "
+                    + "\"enis\": {ENI: {\"stages\": {STAGE: {\"accepted_packets\", \"accepted_bytes\", "
+                    + "\"rejected_packets\", \"rejected_bytes\": N}}, \"conntrack_allowance_exceeded\": N, "
+                    + "\"conntrack_allowance_available\": N (only for an ENI with an allowance), \"tracked_connections\": N}}}",
+                "STAGE is sg-egress, nacl-egress, nacl-ingress, sg-ingress or conntrack-allowance; every stage is "
+                    + "listed for every ENI."})
+    Path summary;
 
     @Option(names = "--flow-log-format", paramLabel = "FORMAT",
             description = "AWS custom format, e.g. '$${version} $${interface-id} $${srcaddr} $${dstaddr} $${action} "
@@ -137,7 +163,11 @@ final class ReplayCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         boolean stdoutTaken = "-".equals(verdicts) || "-".equals(flowLogs);
         try (Writer verdictStream = open(verdicts, out);
-             Writer flowStream = open(flowLogs, out)) {
+             Writer flowStream = open(flowLogs, out);
+             Writer summaryStream = summary == null ? null : open(summary.toString(), out);
+             CaptureOutput accepted = createOutput(writeAccepted);
+             CaptureOutput rejected = createOutput(writeRejected)) {
+            FrameOutputs frameOutputs = new FrameOutputs(accepted, rejected);
             VerdictWriter verdictWriter = verdictStream == null ? null : new VerdictWriter(verdictStream);
             FlowLogTextWriter flowWriter = flowStream == null ? null : new FlowLogTextWriter(flowStream, format);
             EvaluatorSettings settings = EvaluatorSettings.DEFAULT.withTcpCloseLingerSeconds(tcpCloseLinger);
@@ -145,13 +175,17 @@ final class ReplayCommand implements Callable<Integer> {
             try {
                 if (engine.equals("reference")) {
                     FlowLogAggregator aggregator = flowWriter == null ? null : new FlowLogAggregator(aggregationInterval, flowWriter);
-                    result = new Replayer(loaded.world(), changeList, settings, aggregator, verdictWriter).run(pcap);
+                    result = new Replayer(loaded.world(), changeList, settings, aggregator, verdictWriter)
+                            .writeFrames(frameOutputs).run(pcap);
                 } else {
                     result = new FastReplayer(loaded.world(), changeList, settings, workers, flowWriter, aggregationInterval,
-                            verdictWriter, conntrackCapacity).run(pcap);
+                            verdictWriter, conntrackCapacity).writeFrames(frameOutputs).run(pcap);
                 }
-            } catch (CaptureFormatException e) {
+            } catch (CaptureFormatException | CaptureOutput.CaptureOutputException e) {
                 throw new UserInputException(e.getMessage(), e);
+            }
+            if (summaryStream != null) {
+                ReplaySummaryJson.write(result, summaryStream);
             }
             if (flowWriter != null) {
                 flowWriter.flush();
@@ -166,6 +200,18 @@ final class ReplayCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** The capture file for --write-accepted or --write-rejected, created now so a bad path fails early. */
+    private static CaptureOutput createOutput(Path target) {
+        if (target == null) {
+            return null;
+        }
+        try {
+            return CaptureOutput.create(target);
+        } catch (IOException e) {
+            throw new UserInputException(target + ": cannot write: " + e.getMessage(), e);
+        }
     }
 
     /** A buffered writer to {@code target}, or to {@code stdout} for '-'; null when there is no target. */

@@ -61,6 +61,9 @@ public final class FastReplayer {
     private final FlowLogSink flowLogSink;
     private final int aggregationInterval;
     private final VerdictWriter verdicts;
+    private FrameOutputs frameOutputs = FrameOutputs.NONE;
+    /** Copies of the frames in flight, when frames are written (null otherwise). */
+    private FrameRing ring;
 
     /**
      * @param flowLogSink         where flow-log records go, or null for none
@@ -80,7 +83,14 @@ public final class FastReplayer {
         this.conntrackCapacity = conntrackCapacity;
     }
 
+    /** Copies accepted and rejected frames to these outputs (the caller closes them). */
+    public FastReplayer writeFrames(FrameOutputs outputs) {
+        this.frameOutputs = outputs;
+        return this;
+    }
+
     public ReplayResult run(Path capture) throws IOException {
+        ring = frameOutputs.any() ? new FrameRing(BATCH * 4) : null;
         PolicyCompiler compiler = new PolicyCompiler();
         PolicySnapshot snapshot = compiler.compile(world, settings.region(), null);
         ReplayResult result = new ReplayResult();
@@ -120,6 +130,10 @@ public final class FastReplayer {
                         snapshot = compiler.compile(now, settings.region(), snapshot);
                         current.policy = snapshot;
                         pipeline.policy(snapshot);
+                    }
+                    if (ring != null) {
+                        ring.keep(frame);
+                        frameOutputs.linkTypeSeen(frame.linkType);
                     }
                     if (frame.timeNanos > clock) {
                         clock = frame.timeNanos;
@@ -218,6 +232,17 @@ public final class FastReplayer {
         @Override
         public void verdict(long sequence, DecodedPacket packet, FastVerdict v) {
             result.count(v.action, v.reason == Verdicts.NO_REASON ? null : Verdicts.REASONS[v.reason]);
+            if (ring != null) {
+                ring.delivered(sequence);
+                CaptureOutput out = frameOutputs.forAction(v.action);
+                if (out != null && failure == null) {
+                    try {
+                        ring.writeTo(sequence, out);
+                    } catch (IOException e) {
+                        failure = e;
+                    }
+                }
+            }
             if (verdicts == null || failure != null) {
                 return;
             }

@@ -34,6 +34,7 @@ public final class Replayer {
     private final List<Change> changes;
     private final FlowLogAggregator flowLogs;
     private final VerdictWriter verdicts;
+    private FrameOutputs frameOutputs = FrameOutputs.NONE;
     private World world;
     private int nextChange;
 
@@ -48,6 +49,12 @@ public final class Replayer {
         this.evaluator = new ReferenceEvaluator(world, settings);
         this.flowLogs = flowLogs;
         this.verdicts = verdicts;
+    }
+
+    /** Copies accepted and rejected frames to these outputs (the caller closes them). */
+    public Replayer writeFrames(FrameOutputs outputs) {
+        this.frameOutputs = outputs;
+        return this;
     }
 
     /**
@@ -93,6 +100,12 @@ public final class Replayer {
             v = evaluator.evaluate(Packet.from(packet));
         }
         result.count(v);
+        frameOutputs.linkTypeSeen(frame.linkType);
+        CaptureOutput out = frameOutputs.forAction(v.action().ordinal());
+        if (out != null) {
+            out.write(frame.frameNumber, frame.linkType, frame.timeNanos, frame.buffer, frame.offset,
+                    frame.capturedLength, frame.originalLength);
+        }
         if (verdicts != null) {
             verdicts.write(frame.frameNumber, v, packet);
         }
