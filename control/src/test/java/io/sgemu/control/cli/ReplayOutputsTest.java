@@ -144,6 +144,41 @@ class ReplayOutputsTest {
                 + "  rejected: " + wantRejected.size());
     }
 
+    /**
+     * Many windows in flight at once (the example repeated, each copy a second later): the frames kept for
+     * late verdicts must still be the right ones.
+     */
+    @ParameterizedTest(name = "{0} workers")
+    @org.junit.jupiter.params.provider.ValueSource(ints = {2, 4})
+    void aLongCaptureThroughSeveralWorkersWritesEveryFrameOnce(int workers) throws IOException {
+        List<Frame> one = read(CAPTURE);
+        Path longCapture = tmp.resolve("long.pcap");
+        try (io.sgemu.dataplane.capture.PcapWriter w = io.sgemu.dataplane.capture.PcapWriter.create(longCapture,
+                one.get(0).linkType(), io.sgemu.dataplane.capture.PcapWriter.Precision.NANOSECONDS)) {
+            for (int copy = 0; copy < 40_000 / one.size() + 1; copy++) {
+                for (Frame f : one) {
+                    byte[] b = new byte[f.bytes().size()];
+                    for (int i = 0; i < b.length; i++) {
+                        b[i] = f.bytes().get(i);
+                    }
+                    w.write(f.timeNanos() + copy * 1_000_000_000L, b, 0, b.length, f.originalLength());
+                }
+            }
+        }
+        Path verdicts = tmp.resolve("v.jsonl");
+        Path accepted = tmp.resolve("a.pcapng");
+        Path rejected = tmp.resolve("r.pcap");
+        CliRun run = CliRun.of("replay", "--config", WORLD, "--pcap", longCapture.toString(),
+                "--workers", Integer.toString(workers), "--verdicts", verdicts.toString(),
+                "--write-accepted", accepted.toString(), "--write-rejected", rejected.toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        List<Frame> all = read(longCapture);
+        Map<Long, String> actions = actions(verdicts);
+        assertThat(all).hasSizeGreaterThan(40_000);
+        assertThat(read(accepted).stream().map(Frame::renumbered).toList()).isEqualTo(expected(all, actions, "ACCEPT"));
+        assertThat(read(rejected).stream().map(Frame::renumbered).toList()).isEqualTo(expected(all, actions, "REJECT"));
+    }
+
     @Test
     void summaryCountsAppliedChanges() throws IOException {
         Path summary = tmp.resolve("s.json");
