@@ -102,13 +102,13 @@ public final class FastReplayer {
         FlowLogWriterAgent writer = null;
         AgentRunner writerRunner = null;
         if (flowLogSink != null) {
-            ManyToOneRingBuffer ring = new ManyToOneRingBuffer(new UnsafeBuffer(
+            ManyToOneRingBuffer flowRing = new ManyToOneRingBuffer(new UnsafeBuffer(
                     ByteBuffer.allocateDirect(RING_BYTES + RingBufferDescriptor.TRAILER_LENGTH)));
             aggregators = new FastFlowLogAggregator[workers];
             for (int w = 0; w < workers; w++) {
-                aggregators[w] = FastFlowLogAggregator.builder(ring, w).intervalSeconds(aggregationInterval).build();
+                aggregators[w] = FastFlowLogAggregator.builder(flowRing, w).intervalSeconds(aggregationInterval).build();
             }
-            writer = FlowLogWriterAgent.builder(ring, workers, flowLogSink).intervalSeconds(aggregationInterval)
+            writer = FlowLogWriterAgent.builder(flowRing, workers, flowLogSink).intervalSeconds(aggregationInterval)
                     .enis(current::flowLogEni).build();
             writerRunner = new AgentRunner(new BackoffIdleStrategy(1, 10, 1_000, 1_000_000), writerFailure, null, writer);
             AgentRunner.startOnThread(writerRunner);
