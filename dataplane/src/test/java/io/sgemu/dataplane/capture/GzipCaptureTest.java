@@ -445,4 +445,30 @@ class GzipCaptureTest {
                     .isEqualTo(expected.error().getMessage().replace(plainFile.toString(), gzFile.toString()));
         }
     }
+
+    /** Concatenated gzip members (as bgzip and {@code cat a.gz b.gz} make) read as one capture. */
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void concatenatedGzipMembersReadAsOneCapture(long seed) throws IOException {
+        SplittableRandom r = new SplittableRandom(seed);
+        byte[] plain = pcapng(r, 40);
+        ByteArrayOutputStream members = new ByteArrayOutputStream();
+        int at = 0;
+        while (at < plain.length) {
+            int length = Math.min(plain.length - at, 1 + r.nextInt(3000));
+            members.write(gzip(Arrays.copyOfRange(plain, at, at + length)));
+            at += length;
+        }
+        Path plainFile = dir.resolve("whole.pcapng");
+        Path gzFile = dir.resolve("members.pcapng.gz");
+        Files.write(plainFile, plain);
+        Files.write(gzFile, members.toByteArray());
+        Read expected = readAll(plainFile, MappedCaptureFile.DEFAULT_WINDOW);
+        Read actual = readAll(gzFile, MappedCaptureFile.DEFAULT_WINDOW);
+        assertThat(actual.error()).as("seed " + seed).isNull();
+        assertThat(actual.frames()).as("seed " + seed).hasSameSizeAs(expected.frames()).isNotEmpty();
+        for (int i = 0; i < expected.frames().size(); i++) {
+            expected.frames().get(i).assertSame(actual.frames().get(i), "seed " + seed + " frame " + (i + 1));
+        }
+    }
 }
