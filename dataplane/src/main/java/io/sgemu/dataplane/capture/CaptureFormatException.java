@@ -31,7 +31,10 @@ public class CaptureFormatException extends IOException {
         return file;
     }
 
-    /** Byte offset in the file of the record, block or header that is broken. */
+    /**
+     * Byte offset in the file of the record, block or header that is broken; for a gzip-compressed
+     * capture, the offset in the decompressed stream.
+     */
     public long offset() {
         return offset;
     }

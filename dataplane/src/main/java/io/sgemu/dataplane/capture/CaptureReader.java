@@ -8,6 +8,13 @@ import java.nio.file.Path;
  * Reads the frames of a classic pcap or a pcapng file, whichever the file's first four bytes say it is.
  * The file is memory-mapped and frames are handed out as views of the mapping, without a copy.
  *
+ * <p>A gzip-compressed capture (first bytes 1f 8b, e.g. {@code trace.pcap.gz}) is read as a stream: it
+ * is decompressed into a window that holds the frame being read and some bytes ahead, never the whole
+ * file, and the same pcap or pcapng parsing applies to the decompressed bytes. For such a file every
+ * offset ({@link CapturedFrame#fileOffset}, {@link CaptureFormatException#offset()}) counts bytes of the
+ * decompressed stream. A gzip stream that is cut short or holds corrupt deflate data gives a
+ * {@link CaptureFormatException} saying so, after every complete frame before the damage.
+ *
  * <pre>{@code
  * try (CaptureReader reader = CaptureReader.open(path)) {
  *     CapturedFrame frame = new CapturedFrame();
@@ -34,13 +41,15 @@ public abstract sealed class CaptureReader implements AutoCloseable permits Pcap
     /** Alexey Kuznetsov's patched libpcap: microseconds, 24-byte record headers. */
     static final int PCAP_KUZNETSOV = 0xA1B2CD34;
     static final int PCAPNG_SHB = 0x0A0D0D0A;
+    /** The first two bytes of a gzip file. */
+    static final int GZIP_MAGIC = 0x1F8B;
 
-    final MappedCaptureFile file;
+    final CaptureSource source;
     private long frameNumber;
     private CaptureFormatException failure;
 
-    CaptureReader(MappedCaptureFile file) {
-        this.file = file;
+    CaptureReader(CaptureSource source) {
+        this.source = source;
     }
 
     /**
@@ -55,31 +64,51 @@ public abstract sealed class CaptureReader implements AutoCloseable permits Pcap
 
     /** As {@link #open(Path)}, mapping at most {@code windowSize} bytes at a time (small windows for tests). */
     static CaptureReader open(Path path, int windowSize) throws IOException {
-        MappedCaptureFile file = new MappedCaptureFile(path, windowSize);
+        CaptureSource source = openSource(path, windowSize);
         try {
-            if (file.size < 4) {
-                throw new CaptureFormatException(path, 0, "not a pcap or pcapng file",
-                        "only " + file.size + " bytes");
+            long size = source.remaining(0, 4);
+            String where = source.compressed() ? " inside the gzip stream" : "";
+            if (size < 4) {
+                throw new CaptureFormatException(path, 0, "not a pcap or pcapng file" + where,
+                        "only " + size + " bytes");
             }
-            int index = file.map(0, 4);
-            int magicLe = file.buffer.getInt(index, ByteOrder.LITTLE_ENDIAN);
+            int index = source.map(0, 4);
+            int magicLe = source.buffer().getInt(index, ByteOrder.LITTLE_ENDIAN);
             int magicBe = Integer.reverseBytes(magicLe);
             CaptureReader reader;
             if (magicLe == PCAPNG_SHB) {
-                reader = new PcapngReader(file);
+                reader = new PcapngReader(source);
             } else if (isPcapMagic(magicLe)) {
-                reader = new PcapReader(file, ByteOrder.LITTLE_ENDIAN, magicLe);
+                reader = new PcapReader(source, ByteOrder.LITTLE_ENDIAN, magicLe);
             } else if (isPcapMagic(magicBe)) {
-                reader = new PcapReader(file, ByteOrder.BIG_ENDIAN, magicBe);
+                reader = new PcapReader(source, ByteOrder.BIG_ENDIAN, magicBe);
             } else {
                 throw new CaptureFormatException(path, 0,
-                        String.format("not a pcap or pcapng file (magic 0x%08x)", magicBe), null);
+                        String.format("not a pcap or pcapng file%s (magic 0x%08x)", where, magicBe), null);
             }
             return reader;
+        } catch (IOException | RuntimeException e) {
+            source.close();
+            throw e;
+        }
+    }
+
+    /** A gzip file (magic 1f 8b) is read through a decompressing stream; anything else is memory-mapped. */
+    private static CaptureSource openSource(Path path, int windowSize) throws IOException {
+        MappedCaptureFile file = new MappedCaptureFile(path, windowSize);
+        boolean gzip;
+        try {
+            gzip = file.size >= 2
+                    && (file.buffer.getShort(file.map(0, 2), ByteOrder.BIG_ENDIAN) & 0xFFFF) == GZIP_MAGIC;
         } catch (IOException | RuntimeException e) {
             file.close();
             throw e;
         }
+        if (!gzip) {
+            return file;
+        }
+        file.close();
+        return GzipCaptureStream.open(path, windowSize);
     }
 
     private static boolean isPcapMagic(int magic) {
@@ -104,12 +133,13 @@ public abstract sealed class CaptureReader implements AutoCloseable permits Pcap
             failure = e;
             throw e;
         } catch (IOException e) {
-            // Mapping failed (the file shrank under us, or the system ran out of address space).
-            failure = new CaptureFormatException(file.path, position(), "unreadable data", e.toString());
+            // Mapping failed (the file shrank under us, or the system ran out of address space), or the
+            // compressed file could not be read.
+            failure = new CaptureFormatException(source.path(), position(), "unreadable data", e.toString());
             throw failure;
         }
         frame.frameNumber = ++frameNumber;
-        frame.buffer = file.buffer;
+        frame.buffer = source.buffer();
         return true;
     }
 
@@ -118,7 +148,7 @@ public abstract sealed class CaptureReader implements AutoCloseable permits Pcap
 
     /** The file being read. */
     public Path path() {
-        return file.path;
+        return source.path();
     }
 
     /** Reads the next frame's fields other than its number and buffer; false at the end of the file. */
@@ -128,12 +158,12 @@ public abstract sealed class CaptureReader implements AutoCloseable permits Pcap
     abstract long position();
 
     CaptureFormatException error(long offset, String what, String detail) {
-        return new CaptureFormatException(file.path, offset, what, detail);
+        return new CaptureFormatException(source.path(), offset, what, detail);
     }
 
-    /** Unmaps the file. Frames handed out before are no longer readable. */
+    /** Unmaps the file (or ends the decompression). Frames handed out before are no longer readable. */
     @Override
     public void close() throws IOException {
-        file.close();
+        source.close();
     }
 }

@@ -4,7 +4,8 @@ import org.agrona.DirectBuffer;
 
 /**
  * One frame of a capture file, filled in place by {@link CaptureReader#next(CapturedFrame)} and reused
- * for every frame. The bytes are not copied: {@link #buffer} views the memory-mapped file, and
+ * for every frame. The bytes are not copied: {@link #buffer} views the memory-mapped file (or, for a
+ * gzip-compressed capture, the window the stream is decompressed into), and
  * {@code buffer[offset .. offset + capturedLength)} is the frame. The view is valid until the next call to
  * {@code next} or {@code close}; copy the bytes out to keep them longer.
  */
@@ -26,7 +27,10 @@ public final class CapturedFrame {
     public DirectBuffer buffer;
     /** Index of the frame's first byte in {@link #buffer}. */
     public int offset;
-    /** Byte offset in the file of the frame's record or block (for messages). */
+    /**
+     * Byte offset in the file of the frame's record or block (for messages). For a gzip-compressed
+     * capture it is the offset in the decompressed stream.
+     */
     public long fileOffset;
 
     @Override

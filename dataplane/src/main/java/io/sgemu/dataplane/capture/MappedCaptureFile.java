@@ -19,7 +19,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  * then pointed at an empty array, so a late access fails with a bounds error instead of touching
  * unmapped memory.
  */
-final class MappedCaptureFile implements AutoCloseable {
+final class MappedCaptureFile implements CaptureSource {
 
     /** Default window: 1 GiB, far above any sane frame or block. */
     static final int DEFAULT_WINDOW = 1 << 30;
@@ -49,9 +49,29 @@ final class MappedCaptureFile implements AutoCloseable {
         }
     }
 
-    /** Largest range {@link #map} accepts. */
-    int windowSize() {
+    @Override
+    public Path path() {
+        return path;
+    }
+
+    @Override
+    public UnsafeBuffer buffer() {
+        return buffer;
+    }
+
+    @Override
+    public int windowSize() {
         return windowSize;
+    }
+
+    @Override
+    public boolean compressed() {
+        return false;
+    }
+
+    @Override
+    public long remaining(long offset, long wanted) {
+        return Math.max(0, Math.min(size - offset, wanted));
     }
 
     /**
@@ -59,7 +79,8 @@ final class MappedCaptureFile implements AutoCloseable {
      * byte in {@link #buffer}. The caller has checked that the range lies within the file and that
      * {@code length <= windowSize()}.
      */
-    int map(long fileOffset, int length) throws IOException {
+    @Override
+    public int map(long fileOffset, int length) throws IOException {
         if (fileOffset >= windowStart && fileOffset + length <= windowEnd && mapped != null) {
             return (int) (fileOffset - windowStart);
         }

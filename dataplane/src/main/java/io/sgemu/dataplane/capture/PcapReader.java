@@ -19,23 +19,24 @@ final class PcapReader extends CaptureReader {
     private final int linkType;
     private long position = FILE_HEADER;
 
-    PcapReader(MappedCaptureFile file, ByteOrder order, int magic) throws IOException {
-        super(file);
+    PcapReader(CaptureSource source, ByteOrder order, int magic) throws IOException {
+        super(source);
         this.order = order;
         this.fractionToNanos = magic == PCAP_NANOS ? 1 : 1000;
         this.recordHeader = magic == PCAP_KUZNETSOV ? 24 : 16;
-        if (file.size < FILE_HEADER) {
+        long have = source.remaining(0, FILE_HEADER);
+        if (have < FILE_HEADER) {
             throw error(0, "truncated pcap file header",
-                    "needs " + FILE_HEADER + " bytes, file has " + file.size);
+                    "needs " + FILE_HEADER + " bytes, file has " + have);
         }
-        int index = file.map(0, FILE_HEADER);
-        int major = file.buffer.getShort(index + 4, order) & 0xFFFF;
-        int minor = file.buffer.getShort(index + 6, order) & 0xFFFF;
+        int index = source.map(0, FILE_HEADER);
+        int major = source.buffer().getShort(index + 4, order) & 0xFFFF;
+        int minor = source.buffer().getShort(index + 6, order) & 0xFFFF;
         if (major != 2) {
             throw error(4, "unsupported pcap version", major + "." + minor + " (only 2.x exists)");
         }
         // The upper bits of the link-type field carry FCS information; the type is the low 16 bits.
-        this.linkType = file.buffer.getInt(index + 20, order) & 0xFFFF;
+        this.linkType = source.buffer().getInt(index + 20, order) & 0xFFFF;
     }
 
     @Override
@@ -50,7 +51,7 @@ final class PcapReader extends CaptureReader {
 
     @Override
     boolean readFrame(CapturedFrame frame) throws IOException {
-        long left = file.size - position;
+        long left = source.remaining(position, recordHeader);
         if (left == 0) {
             return false;
         }
@@ -58,19 +59,21 @@ final class PcapReader extends CaptureReader {
             throw error(position, "truncated record header",
                     "needs " + recordHeader + " bytes, " + left + " left");
         }
-        int index = file.map(position, recordHeader);
-        long seconds = file.buffer.getInt(index, order) & 0xFFFF_FFFFL;
-        long fraction = file.buffer.getInt(index + 4, order) & 0xFFFF_FFFFL;
-        long captured = file.buffer.getInt(index + 8, order) & 0xFFFF_FFFFL;
-        long original = file.buffer.getInt(index + 12, order) & 0xFFFF_FFFFL;
+        int index = source.map(position, recordHeader);
+        long seconds = source.buffer().getInt(index, order) & 0xFFFF_FFFFL;
+        long fraction = source.buffer().getInt(index + 4, order) & 0xFFFF_FFFFL;
+        long captured = source.buffer().getInt(index + 8, order) & 0xFFFF_FFFFL;
+        long original = source.buffer().getInt(index + 12, order) & 0xFFFF_FFFFL;
+        // Counted from the record's start, so that a stream cut short inside the frame is reported there.
+        left = source.remaining(position, recordHeader + captured);
         if (captured > left - recordHeader) {
             throw error(position, "truncated record",
                     "header says " + captured + " bytes, " + (left - recordHeader) + " left");
         }
-        if (captured + recordHeader > file.windowSize()) {
+        if (captured + recordHeader > source.windowSize()) {
             throw error(position, "record too large", "header says " + captured + " bytes");
         }
-        index = file.map(position, recordHeader + (int) captured);
+        index = source.map(position, recordHeader + (int) captured);
         frame.fileOffset = position;
         frame.timeNanos = seconds * 1_000_000_000L + fraction * fractionToNanos;
         frame.linkType = linkType;

@@ -53,8 +53,8 @@ final class PcapngReader extends CaptureReader {
     private int[] resolutions = new int[4];
     private long[] offsetSeconds = new long[4];
 
-    PcapngReader(MappedCaptureFile file) {
-        super(file);
+    PcapngReader(CaptureSource source) {
+        super(source);
     }
 
     @Override
@@ -69,16 +69,16 @@ final class PcapngReader extends CaptureReader {
 
     @Override
     boolean readFrame(CapturedFrame frame) throws IOException {
-        UnsafeBuffer buf = file.buffer;
+        UnsafeBuffer buf = source.buffer();
         while (true) {
-            long left = file.size - position;
+            long left = source.remaining(position, 12);
             if (left == 0) {
                 return false;
             }
             if (left < 12) {
                 throw error(position, "truncated block header", "needs at least 12 bytes, " + left + " left");
             }
-            int index = file.map(position, 12);
+            int index = source.map(position, 12);
             boolean sectionHeader = buf.getInt(index, ByteOrder.LITTLE_ENDIAN) == SHB;
             if (sectionHeader) {
                 // The byte order of a section is known only from its header's byte-order magic.
@@ -101,14 +101,15 @@ final class PcapngReader extends CaptureReader {
                         "block type 0x" + Integer.toHexString(type) + " says " + length
                                 + " bytes (must be a multiple of 4, at least 12)");
             }
+            left = source.remaining(position, length);
             if (length > left) {
                 throw error(position, "truncated block",
                         "header says " + length + " bytes, " + left + " left");
             }
-            if (length > file.windowSize()) {
+            if (length > source.windowSize()) {
                 throw error(position, "block too large", "header says " + length + " bytes");
             }
-            index = file.map(position, (int) length);
+            index = source.map(position, (int) length);
             long trailer = buf.getInt(index + (int) length - 4, order) & 0xFFFF_FFFFL;
             if (trailer != length) {
                 throw error(position, "block length mismatch",
@@ -144,9 +145,9 @@ final class PcapngReader extends CaptureReader {
         if (bodyLength < 16) {
             throw error(at, "section header block too short", bodyLength + " body bytes, needs 16");
         }
-        int major = file.buffer.getShort(body + 4, order) & 0xFFFF;
+        int major = source.buffer().getShort(body + 4, order) & 0xFFFF;
         if (major != 1) {
-            int minor = file.buffer.getShort(body + 6, order) & 0xFFFF;
+            int minor = source.buffer().getShort(body + 6, order) & 0xFFFF;
             throw error(at, "unsupported pcapng version", major + "." + minor + " (reads 1.x)");
         }
         inSection = true;
@@ -157,7 +158,7 @@ final class PcapngReader extends CaptureReader {
         if (bodyLength < 8) {
             throw error(at, "interface description block too short", bodyLength + " body bytes, needs 8");
         }
-        UnsafeBuffer buf = file.buffer;
+        UnsafeBuffer buf = source.buffer();
         int linkType = buf.getShort(body, order) & 0xFFFF;
         long snapLength = buf.getInt(body + 4, order) & 0xFFFF_FFFFL;
         int resolution = 6;
@@ -205,7 +206,7 @@ final class PcapngReader extends CaptureReader {
         if (bodyLength < 20) {
             throw error(at, "enhanced packet block too short", bodyLength + " body bytes, needs 20");
         }
-        UnsafeBuffer buf = file.buffer;
+        UnsafeBuffer buf = source.buffer();
         long interfaceId = buf.getInt(body, order) & 0xFFFF_FFFFL;
         long timestamp = ((long) buf.getInt(body + 4, order) << 32) | (buf.getInt(body + 8, order) & 0xFFFF_FFFFL);
         long captured = buf.getInt(body + 12, order) & 0xFFFF_FFFFL;
@@ -218,7 +219,7 @@ final class PcapngReader extends CaptureReader {
         if (bodyLength < 20) {
             throw error(at, "packet block too short", bodyLength + " body bytes, needs 20");
         }
-        UnsafeBuffer buf = file.buffer;
+        UnsafeBuffer buf = source.buffer();
         int interfaceId = buf.getShort(body, order) & 0xFFFF;
         long timestamp = ((long) buf.getInt(body + 4, order) << 32) | (buf.getInt(body + 8, order) & 0xFFFF_FFFFL);
         long captured = buf.getInt(body + 12, order) & 0xFFFF_FFFFL;
@@ -254,7 +255,7 @@ final class PcapngReader extends CaptureReader {
         if (interfaceCount == 0) {
             throw error(at, "simple packet block on undeclared interface 0", "the section declares no interface");
         }
-        long original = file.buffer.getInt(body, order) & 0xFFFF_FFFFL;
+        long original = source.buffer().getInt(body, order) & 0xFFFF_FFFFL;
         // The captured length is not stored: it is the original length cut to the snap length, and
         // the block can hold no more than its body.
         long captured = Math.min(original, bodyLength - 4);
