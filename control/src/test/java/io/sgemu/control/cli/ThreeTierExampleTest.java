@@ -109,6 +109,21 @@ class ThreeTierExampleTest {
     }
 
     @Test
+    void aGzipCompressedCaptureReplaysLikeTheUncompressedOne() throws IOException {
+        Path gz = tmp.resolve("three-tier.pcap.gz");
+        try (var out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(gz))) {
+            Files.copy(EXAMPLE.resolve("three-tier.pcap"), out);
+        }
+        Path plain = tmp.resolve("plain.jsonl");
+        Path zipped = tmp.resolve("zipped.jsonl");
+        assertThat(CliRun.of("replay", "--config", WORLD, "--pcap", EXAMPLE.resolve("three-tier.pcap").toString(),
+                "--verdicts", plain.toString()).exitCode()).isZero();
+        CliRun run = CliRun.of("replay", "--config", WORLD, "--pcap", gz.toString(), "--verdicts", zipped.toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(Files.readAllLines(zipped)).isEqualTo(Files.readAllLines(plain)).hasSize(frameCount());
+    }
+
+    @Test
     void explainNamesTheNaclEntryThatDropsTheReply() {
         CliRun run = CliRun.of("explain", "--config", WORLD, "--flow", "tcp 10.0.2.12:20001 -> 10.0.3.20:5432", "--reply");
         assertThat(run.exitCode()).as(run.err()).isZero();
