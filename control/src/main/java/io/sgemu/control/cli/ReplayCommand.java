@@ -7,6 +7,7 @@ import io.sgemu.control.changes.ChangeLogException;
 import io.sgemu.control.reference.EvaluatorSettings;
 import io.sgemu.control.replay.CaptureOutput;
 import io.sgemu.control.replay.FastReplayer;
+import io.sgemu.control.replay.Pacer;
 import io.sgemu.control.replay.FrameOutputs;
 import io.sgemu.control.replay.Replayer;
 import io.sgemu.control.replay.Replayer.ReplayResult;
@@ -115,6 +116,18 @@ final class ReplayCommand implements Callable<Integer> {
                 + "A new connection that finds no free slot is refused at the conntrack-allowance stage.")
     int conntrackCapacity;
 
+    @Option(names = "--realtime", description = "Feed the packets at the capture's own pace (pacing never changes a verdict: "
+        + "the capture's timestamps stay the clock).")
+    boolean realtime;
+
+    @Option(names = "--speed-multiplier", paramLabel = "X",
+            description = "Feed the packets at X times the capture's pace (2 = twice as fast).")
+    Double speedMultiplier;
+
+    @Option(names = "--pps", paramLabel = "N", description = "Feed the packets at N packets per second. "
+        + "Default, without --realtime, --speed-multiplier or --pps: as fast as they are judged.")
+    Double pps;
+
     @Spec
     CommandSpec spec;
 
@@ -123,6 +136,7 @@ final class ReplayCommand implements Callable<Integer> {
         if (aggregationInterval != 60 && aggregationInterval != 600) {
             throw new UserInputException("--aggregation-interval must be 60 or 600, not " + aggregationInterval);
         }
+        Pacer pacer = pacer();
         if (!engine.equals("fast") && !engine.equals("reference")) {
             throw new UserInputException("--engine must be fast or reference, not '" + engine + "'");
         }
@@ -176,10 +190,10 @@ final class ReplayCommand implements Callable<Integer> {
                 if (engine.equals("reference")) {
                     FlowLogAggregator aggregator = flowWriter == null ? null : new FlowLogAggregator(aggregationInterval, flowWriter);
                     result = new Replayer(loaded.world(), changeList, settings, aggregator, verdictWriter)
-                            .writeFrames(frameOutputs).run(pcap);
+                            .writeFrames(frameOutputs).pace(pacer).run(pcap);
                 } else {
                     result = new FastReplayer(loaded.world(), changeList, settings, workers, flowWriter, aggregationInterval,
-                            verdictWriter, conntrackCapacity).writeFrames(frameOutputs).run(pcap);
+                            verdictWriter, conntrackCapacity).writeFrames(frameOutputs).pace(pacer).run(pcap);
                 }
             } catch (CaptureFormatException | CaptureOutput.CaptureOutputException e) {
                 throw new UserInputException(e.getMessage(), e);
@@ -212,6 +226,28 @@ final class ReplayCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new UserInputException(target + ": cannot write: " + e.getMessage(), e);
         }
+    }
+
+    /** The pace the options ask for; at most one of --realtime, --speed-multiplier, --pps. */
+    private Pacer pacer() {
+        int given = (realtime ? 1 : 0) + (speedMultiplier != null ? 1 : 0) + (pps != null ? 1 : 0);
+        if (given > 1) {
+            throw new UserInputException("--realtime, --speed-multiplier and --pps choose one pace: give one of them");
+        }
+        try {
+            if (realtime) {
+                return Pacer.speed(1, Pacer.SYSTEM);
+            }
+            if (speedMultiplier != null) {
+                return Pacer.speed(speedMultiplier, Pacer.SYSTEM);
+            }
+            if (pps != null) {
+                return Pacer.packetsPerSecond(pps, Pacer.SYSTEM);
+            }
+        } catch (IllegalArgumentException e) {
+            throw new UserInputException(e.getMessage(), e);
+        }
+        return Pacer.topSpeed();
     }
 
     /** A buffered writer to {@code target}, or to {@code stdout} for '-'; null when there is no target. */

@@ -61,6 +61,7 @@ public final class FastReplayer {
     private final FlowLogSink flowLogSink;
     private final int aggregationInterval;
     private final VerdictWriter verdicts;
+    private Pacer pacer = Pacer.topSpeed();
     private FrameOutputs frameOutputs = FrameOutputs.NONE;
     /** Copies of the frames in flight, when frames are written (null otherwise). */
     private FrameRing ring;
@@ -86,6 +87,12 @@ public final class FastReplayer {
     /** Copies accepted and rejected frames to these outputs (the caller closes them). */
     public FastReplayer writeFrames(FrameOutputs outputs) {
         this.frameOutputs = outputs;
+        return this;
+    }
+
+    /** Feeds the frames at the pace {@code p} sets (top speed by default); verdicts never depend on it. */
+    public FastReplayer pace(Pacer p) {
+        this.pacer = p;
         return this;
     }
 
@@ -123,6 +130,7 @@ public final class FastReplayer {
         try (CaptureReader reader = CaptureReader.open(capture)) {
             try {
                 while (reader.next(frame)) {
+                    pacer.pace(frame.timeNanos);
                     PacketDecoder.decode(frame.linkType, frame.buffer, frame.offset, frame.capturedLength,
                             frame.originalLength, frame.timeNanos, packet);
                     while (nextChange < changes.size() && changes.get(nextChange).atNanos() <= frame.timeNanos) {

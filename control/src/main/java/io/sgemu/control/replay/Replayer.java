@@ -34,6 +34,7 @@ public final class Replayer {
     private final List<Change> changes;
     private final FlowLogAggregator flowLogs;
     private final VerdictWriter verdicts;
+    private Pacer pacer = Pacer.topSpeed();
     private FrameOutputs frameOutputs = FrameOutputs.NONE;
     private World world;
     private int nextChange;
@@ -57,6 +58,12 @@ public final class Replayer {
         return this;
     }
 
+    /** Feeds the frames at the pace {@code p} sets (top speed by default); verdicts never depend on it. */
+    public Replayer pace(Pacer p) {
+        this.pacer = p;
+        return this;
+    }
+
     /**
      * Replays the capture to its end, or to the point where it breaks off (then
      * {@link ReplayResult#captureError} says why, and every frame before is judged and written).
@@ -71,6 +78,7 @@ public final class Replayer {
         try (CaptureReader reader = CaptureReader.open(capture)) {
             try {
                 while (reader.next(frame)) {
+                    pacer.pace(frame.timeNanos);
                     judge(frame, packet, result);
                 }
             } catch (CaptureFormatException e) {

@@ -124,6 +124,21 @@ class ThreeTierExampleTest {
     }
 
     @Test
+    void pacingNeverChangesAVerdict() throws IOException {
+        String pcap = EXAMPLE.resolve("three-tier.pcap").toString();
+        Path fast = tmp.resolve("top.jsonl");
+        Path paced = tmp.resolve("paced.jsonl");
+        assertThat(CliRun.of("replay", "--config", WORLD, "--pcap", pcap, "--verdicts", fast.toString()).exitCode()).isZero();
+        CliRun run = CliRun.of("replay", "--config", WORLD, "--pcap", pcap, "--verdicts", paced.toString(), "--pps", "5000");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(Files.readAllLines(paced)).isEqualTo(Files.readAllLines(fast));
+        CliRun both = CliRun.of("replay", "--config", WORLD, "--pcap", pcap, "--realtime", "--pps", "10");
+        assertThat(both.exitCode()).isEqualTo(2);
+        assertThat(both.err()).contains("choose one pace");
+        assertThat(CliRun.of("replay", "--config", WORLD, "--pcap", pcap, "--speed-multiplier", "0").err()).contains("positive");
+    }
+
+    @Test
     void explainNamesTheNaclEntryThatDropsTheReply() {
         CliRun run = CliRun.of("explain", "--config", WORLD, "--flow", "tcp 10.0.2.12:20001 -> 10.0.3.20:5432", "--reply");
         assertThat(run.exitCode()).as(run.err()).isZero();
