@@ -98,27 +98,11 @@ public class FlowLogAggregationBenchmark {
 
     /** Key indices drawn from Zipf(s) over {@code n} keys by inverting the cumulative distribution. */
     private static int[] zipfDraws(SplittableRandom rnd, int n) {
-        double[] cdf = new double[n];
-        double sum = 0;
-        for (int k = 0; k < n; k++) {
-            sum += 1.0 / Math.pow(k + 1, ZIPF_EXPONENT);
-            cdf[k] = sum;
-        }
+        Zipf zipf = new Zipf(n, ZIPF_EXPONENT);
         int[] out = new int[DRAWS];
         for (int i = 0; i < DRAWS; i++) {
-            double u = rnd.nextDouble() * sum;
-            int lo = 0;
-            int hi = n - 1;
-            while (lo < hi) {
-                int mid = (lo + hi) >>> 1;
-                if (cdf[mid] < u) {
-                    lo = mid + 1;
-                } else {
-                    hi = mid;
-                }
-            }
             // scatter the ranks so that hot keys are not neighbours in the arrays
-            out[i] = (int) ((lo * 48_271L) % n);
+            out[i] = (int) ((zipf.next(rnd) * 48_271L) % n);
         }
         return out;
     }

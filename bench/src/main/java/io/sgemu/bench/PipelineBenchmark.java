@@ -100,31 +100,16 @@ public class PipelineBenchmark {
 
     private void buildTraffic() {
         List<PipelineWorld.Flow> flows = PipelineWorld.flows(FLOWS, 7);
-        double[] cdf = new double[FLOWS];
-        double sum = 0;
-        for (int i = 0; i < FLOWS; i++) {
-            sum += 1 / Math.pow(i + 1, ZIPF);
-            cdf[i] = sum;
-        }
+        Zipf zipf = new Zipf(FLOWS, ZIPF);
         SplittableRandom r = new SplittableRandom(11);
         boolean[] opened = new boolean[FLOWS];
         byte[][] built = new byte[PACKETS][];
         long total = 0;
         for (int p = 0; p < PACKETS; p++) {
-            double u = r.nextDouble() * sum;
-            int lo = 0;
-            int hi = FLOWS - 1;
-            while (lo < hi) {
-                int mid = (lo + hi) >>> 1;
-                if (cdf[mid] < u) {
-                    lo = mid + 1;
-                } else {
-                    hi = mid;
-                }
-            }
-            boolean first = !opened[lo];
-            opened[lo] = true;
-            built[p] = PipelineWorld.frame(flows.get(lo), first, !first && r.nextBoolean());
+            int flow = zipf.next(r);
+            boolean first = !opened[flow];
+            opened[flow] = true;
+            built[p] = PipelineWorld.frame(flows.get(flow), first, !first && r.nextBoolean());
             total += built[p].length;
         }
         frames = new UnsafeBuffer(ByteBuffer.allocateDirect((int) total));

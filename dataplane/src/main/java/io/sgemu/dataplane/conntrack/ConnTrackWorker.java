@@ -130,19 +130,44 @@ public final class ConnTrackWorker {
 
     // ------------------------------------------------------------------ operations
 
+    /**
+     * The flow's key in its canonical order (the lower endpoint first, as the reference's {@code FlowKey}),
+     * into the {@code key*} fields: one place for {@link #lookup} and {@link #insert}.
+     */
+    private void canonical(int protocol, int family, long srcHi, long srcLo, int srcPort, long dstHi, long dstLo,
+                           int dstPort) {
+        boolean srcLow = srcIsLow(srcHi, srcLo, srcPort, dstHi, dstLo, dstPort);
+        int lowPort = srcLow ? srcPort : dstPort;
+        int highPort = srcLow ? dstPort : srcPort;
+        keySrcLow = srcLow;
+        keyLowHi = srcLow ? srcHi : dstHi;
+        keyLowLo = srcLow ? srcLo : dstLo;
+        keyHighHi = srcLow ? dstHi : srcHi;
+        keyHighLo = srcLow ? dstLo : srcLo;
+        keyKeyBits = ConnTrackSlotLayout.keyBits(owner, protocol, family == 6, lowPort < 0, highPort < 0);
+        keyPorts = ConnTrackSlotLayout.packPorts(lowPort, highPort);
+    }
+
+    /** The last key {@link #canonical} made. */
+    private boolean keySrcLow;
+    private long keyLowHi;
+    private long keyLowLo;
+    private long keyHighHi;
+    private long keyHighLo;
+    private int keyKeyBits;
+    private int keyPorts;
+
     /** The live entry's slot for the packet from src to dst on the ENI, or -1; an expired entry found is removed. */
     public int lookup(int eni, int protocol, int family, long srcHi, long srcLo, int srcPort, long dstHi, long dstLo,
                       int dstPort, long nowNanos, ConnTrackTimeouts timeouts) {
         this.timeouts = timeouts;
-        boolean srcLow = srcIsLow(srcHi, srcLo, srcPort, dstHi, dstLo, dstPort);
-        long lowHi = srcLow ? srcHi : dstHi;
-        long lowLo = srcLow ? srcLo : dstLo;
-        int lowPort = srcLow ? srcPort : dstPort;
-        long highHi = srcLow ? dstHi : srcHi;
-        long highLo = srcLow ? dstLo : srcLo;
-        int highPort = srcLow ? dstPort : srcPort;
-        int keyBits = ConnTrackSlotLayout.keyBits(owner, protocol, family == 6, lowPort < 0, highPort < 0);
-        int ports = ConnTrackSlotLayout.packPorts(lowPort, highPort);
+        canonical(protocol, family, srcHi, srcLo, srcPort, dstHi, dstLo, dstPort);
+        long lowHi = keyLowHi;
+        long lowLo = keyLowLo;
+        long highHi = keyHighHi;
+        long highLo = keyHighLo;
+        int keyBits = keyKeyBits;
+        int ports = keyPorts;
         int home = table.home(eni, keyBits, ports, lowHi, lowLo, highHi, highLo);
         int slot = table.find(keyBits, eni, ports, lowHi, lowLo, highHi, highLo, home);
         if (slot >= 0 && isExpired(slot, nowNanos, timeouts)) {
@@ -193,15 +218,14 @@ public final class ConnTrackWorker {
      */
     public int insert(int eni, int protocol, int family, long srcHi, long srcLo, int srcPort, long dstHi, long dstLo,
                       int dstPort, int tcpFlags, long nowNanos) {
-        boolean srcLow = srcIsLow(srcHi, srcLo, srcPort, dstHi, dstLo, dstPort);
-        long lowHi = srcLow ? srcHi : dstHi;
-        long lowLo = srcLow ? srcLo : dstLo;
-        int lowPort = srcLow ? srcPort : dstPort;
-        long highHi = srcLow ? dstHi : srcHi;
-        long highLo = srcLow ? dstLo : srcLo;
-        int highPort = srcLow ? dstPort : srcPort;
-        int keyBits = ConnTrackSlotLayout.keyBits(owner, protocol, family == 6, lowPort < 0, highPort < 0);
-        int ports = ConnTrackSlotLayout.packPorts(lowPort, highPort);
+        canonical(protocol, family, srcHi, srcLo, srcPort, dstHi, dstLo, dstPort);
+        boolean srcLow = keySrcLow;
+        long lowHi = keyLowHi;
+        long lowLo = keyLowLo;
+        long highHi = keyHighHi;
+        long highLo = keyHighLo;
+        int keyBits = keyKeyBits;
+        int ports = keyPorts;
         int slot;
         if (absentKnown && absentEni == eni && absentKeyBits == keyBits && absentPorts == ports && absentLowLo == lowLo
                 && absentHighLo == highLo && absentLowHi == lowHi && absentHighHi == highHi) {

@@ -30,12 +30,13 @@ import org.agrona.concurrent.UnsafeBuffer;
  */
 public final class PacketBuilder {
 
-    public static final int FIN = 0x01;
-    public static final int SYN = 0x02;
-    public static final int RST = 0x04;
-    public static final int PSH = 0x08;
-    public static final int ACK = 0x10;
-    public static final int URG = 0x20;
+    /** TCP flags, as {@link TcpHeader} defines them (repeated here for builder call sites). */
+    public static final int FIN = TcpHeader.FIN;
+    public static final int SYN = TcpHeader.SYN;
+    public static final int RST = TcpHeader.RST;
+    public static final int PSH = TcpHeader.PSH;
+    public static final int ACK = TcpHeader.ACK;
+    public static final int URG = TcpHeader.URG;
 
     private static final byte[] SRC_MAC = {0x02, 0x00, 0x00, 0x00, 0x00, 0x01};
     private static final byte[] DST_MAC = {0x02, 0x00, 0x00, 0x00, 0x00, 0x02};
