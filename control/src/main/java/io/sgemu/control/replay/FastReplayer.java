@@ -9,6 +9,7 @@ import io.sgemu.control.reference.Stage;
 import io.sgemu.control.replay.Replayer.ReplayResult;
 import io.sgemu.dataplane.capture.CaptureFormatException;
 import io.sgemu.dataplane.capture.CaptureReader;
+import io.sgemu.dataplane.capture.FrameSource;
 import io.sgemu.dataplane.capture.CapturedFrame;
 import io.sgemu.dataplane.conntrack.ConnTrackTable;
 import io.sgemu.dataplane.flowlog.FastFlowLogAggregator;
@@ -62,6 +63,7 @@ public final class FastReplayer {
     private final int aggregationInterval;
     private final VerdictWriter verdicts;
     private Pacer pacer = Pacer.topSpeed();
+    private ReplayProgress progress = ReplayProgress.NONE;
     private FrameOutputs frameOutputs = FrameOutputs.NONE;
     /** Copies of the frames in flight, when frames are written (null otherwise). */
     private FrameRing ring;
@@ -90,13 +92,32 @@ public final class FastReplayer {
         return this;
     }
 
+    /** Reports progress to {@code p} while the frames are read. */
+    public FastReplayer progress(ReplayProgress p) {
+        this.progress = p;
+        return this;
+    }
+
     /** Feeds the frames at the pace {@code p} sets (top speed by default); verdicts never depend on it. */
     public FastReplayer pace(Pacer p) {
         this.pacer = p;
         return this;
     }
 
+    /**
+     * Replays the capture to its end, or to the point where it breaks off (then
+     * {@link ReplayResult#captureError} says why, and every frame before is judged and written).
+     *
+     * @throws CaptureFormatException when the file is no capture at all (nothing was judged)
+     */
     public ReplayResult run(Path capture) throws IOException {
+        try (CaptureReader reader = CaptureReader.open(capture)) {
+            return run(reader);
+        }
+    }
+
+    /** As {@link #run(Path)}, for frames from any source (the caller closes it). */
+    public ReplayResult run(FrameSource reader) throws IOException {
         ring = frameOutputs.any() ? new FrameRing(BATCH * 4) : null;
         PolicyCompiler compiler = new PolicyCompiler();
         PolicySnapshot snapshot = compiler.compile(world, settings.region(), null);
@@ -127,10 +148,13 @@ public final class FastReplayer {
         CapturedFrame frame = new CapturedFrame();
         DecodedPacket packet = new DecodedPacket();
         long clock = Long.MIN_VALUE;
-        try (CaptureReader reader = CaptureReader.open(capture)) {
+        try {
             try {
                 while (reader.next(frame)) {
                     pacer.pace(frame.timeNanos);
+                if ((frame.frameNumber & (ReplayProgress.EVERY_FRAMES - 1)) == 0) {
+                    progress.update(frame.frameNumber, reader.progress());
+                }
                     PacketDecoder.decode(frame.linkType, frame.buffer, frame.offset, frame.capturedLength,
                             frame.originalLength, frame.timeNanos, packet);
                     while (nextChange < changes.size() && changes.get(nextChange).atNanos() <= frame.timeNanos) {
@@ -151,6 +175,7 @@ public final class FastReplayer {
             } catch (CaptureFormatException e) {
                 result.captureError = e.getMessage();
             }
+            progress.done(frame.frameNumber);
         } finally {
             pipeline.finish();
             if (writerRunner != null) {

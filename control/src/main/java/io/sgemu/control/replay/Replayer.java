@@ -8,6 +8,7 @@ import io.sgemu.control.reference.ReferenceEvaluator;
 import io.sgemu.control.reference.Verdict;
 import io.sgemu.dataplane.capture.CaptureFormatException;
 import io.sgemu.dataplane.capture.CaptureReader;
+import io.sgemu.dataplane.capture.FrameSource;
 import io.sgemu.dataplane.capture.CapturedFrame;
 import io.sgemu.dataplane.flowlog.FlowLogAggregator;
 import io.sgemu.dataplane.flowlog.FlowObservation;
@@ -35,6 +36,7 @@ public final class Replayer {
     private final FlowLogAggregator flowLogs;
     private final VerdictWriter verdicts;
     private Pacer pacer = Pacer.topSpeed();
+    private ReplayProgress progress = ReplayProgress.NONE;
     private FrameOutputs frameOutputs = FrameOutputs.NONE;
     private World world;
     private int nextChange;
@@ -58,6 +60,12 @@ public final class Replayer {
         return this;
     }
 
+    /** Reports progress to {@code p} while the frames are read. */
+    public Replayer progress(ReplayProgress p) {
+        this.progress = p;
+        return this;
+    }
+
     /** Feeds the frames at the pace {@code p} sets (top speed by default); verdicts never depend on it. */
     public Replayer pace(Pacer p) {
         this.pacer = p;
@@ -72,19 +80,28 @@ public final class Replayer {
      * @throws IOException            when the file cannot be read, or an output cannot be written
      */
     public ReplayResult run(Path capture) throws IOException {
+        try (CaptureReader reader = CaptureReader.open(capture)) {
+            return run(reader);
+        }
+    }
+
+    /** As {@link #run(Path)}, for frames from any source (the caller closes it). */
+    public ReplayResult run(FrameSource reader) throws IOException {
         ReplayResult result = new ReplayResult();
         CapturedFrame frame = new CapturedFrame();
         DecodedPacket packet = new DecodedPacket();
-        try (CaptureReader reader = CaptureReader.open(capture)) {
-            try {
-                while (reader.next(frame)) {
-                    pacer.pace(frame.timeNanos);
-                    judge(frame, packet, result);
+        try {
+            while (reader.next(frame)) {
+                pacer.pace(frame.timeNanos);
+                if ((frame.frameNumber & (ReplayProgress.EVERY_FRAMES - 1)) == 0) {
+                    progress.update(frame.frameNumber, reader.progress());
                 }
-            } catch (CaptureFormatException e) {
-                result.captureError = e.getMessage();
+                judge(frame, packet, result);
             }
+        } catch (CaptureFormatException e) {
+            result.captureError = e.getMessage();
         }
+        progress.done(frame.frameNumber);
         if (flowLogs != null) {
             flowLogs.finish();
         }

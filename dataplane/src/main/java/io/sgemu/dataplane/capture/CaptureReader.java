@@ -34,7 +34,7 @@ import java.nio.file.Path;
  * meets it, and every later call throws it again. A file with a valid header and no frames yields no
  * frames and no error. Not thread-safe: one reader, one thread.
  */
-public abstract sealed class CaptureReader implements AutoCloseable permits PcapReader, PcapngReader {
+public abstract sealed class CaptureReader implements FrameSource permits PcapReader, PcapngReader {
 
     static final int PCAP_MICROS = 0xA1B2C3D4;
     static final int PCAP_NANOS = 0xA1B23C4D;
@@ -121,6 +121,7 @@ public abstract sealed class CaptureReader implements AutoCloseable permits Pcap
      * @return false at the end of the file
      * @throws CaptureFormatException at the first broken record or block (again on every later call)
      */
+    @Override
     public final boolean next(CapturedFrame frame) throws CaptureFormatException {
         if (failure != null) {
             throw failure;
@@ -141,6 +142,12 @@ public abstract sealed class CaptureReader implements AutoCloseable permits Pcap
         frame.frameNumber = ++frameNumber;
         frame.buffer = source.buffer();
         return true;
+    }
+
+    @Override
+    public double progress() {
+        long size = source.fileSize();
+        return size <= 0 ? 1.0 : Math.min(1.0, (double) source.fileBytesConsumed(position()) / size);
     }
 
     /** "pcap" or "pcapng". */

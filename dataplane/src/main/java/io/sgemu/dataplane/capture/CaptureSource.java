@@ -36,6 +36,15 @@ sealed interface CaptureSource extends AutoCloseable permits MappedCaptureFile, 
      */
     int map(long offset, int length) throws IOException;
 
+    /**
+     * Bytes of the file on disk consumed so far, and its size: for a mapped file the read position, for
+     * a compressed file the compressed bytes the decompressor has taken in. For progress reports only.
+     */
+    long fileBytesConsumed(long readPosition);
+
+    /** Size of the file on disk. */
+    long fileSize();
+
     /** True when the bytes are the decompressed content of a compressed file (offsets count those bytes). */
     boolean compressed();
 

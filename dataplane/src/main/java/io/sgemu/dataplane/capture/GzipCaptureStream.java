@@ -29,6 +29,9 @@ final class GzipCaptureStream implements CaptureSource {
     private final Path path;
     private final int windowSize;
     private final InputStream in;
+    /** The compressed bytes as they are read from disk, counted for progress reports. */
+    private final CountingStream compressed;
+    private final long fileSize;
     private final UnsafeBuffer buffer;
     private byte[] window;
     /** Stream offset of {@code window[0]}. */
@@ -37,7 +40,9 @@ final class GzipCaptureStream implements CaptureSource {
     private int filled;
     private boolean ended;
 
-    private GzipCaptureStream(Path path, int windowSize, InputStream in) {
+    private GzipCaptureStream(Path path, int windowSize, InputStream in, CountingStream compressed, long fileSize) {
+        this.compressed = compressed;
+        this.fileSize = fileSize;
         this.path = path;
         this.windowSize = windowSize;
         this.in = in;
@@ -47,9 +52,10 @@ final class GzipCaptureStream implements CaptureSource {
 
     /** Opens a gzip file and reads its header (so that garbage after the magic is reported at once). */
     static GzipCaptureStream open(Path path, int windowSize) throws IOException {
-        InputStream file = Files.newInputStream(path);
+        long fileSize = Files.size(path);
+        CountingStream file = new CountingStream(Files.newInputStream(path));
         try {
-            return new GzipCaptureStream(path, windowSize, new GZIPInputStream(file, INPUT_BUFFER));
+            return new GzipCaptureStream(path, windowSize, new GZIPInputStream(file, INPUT_BUFFER), file, fileSize);
         } catch (EOFException e) {
             file.close();
             throw cutShort(path, 0, 0);
@@ -80,6 +86,50 @@ final class GzipCaptureStream implements CaptureSource {
     @Override
     public boolean compressed() {
         return true;
+    }
+
+    @Override
+    public long fileBytesConsumed(long readPosition) {
+        return compressed.count;
+    }
+
+    @Override
+    public long fileSize() {
+        return fileSize;
+    }
+
+    /** Counts the bytes read through it. */
+    private static final class CountingStream extends java.io.FilterInputStream {
+        long count;
+
+        CountingStream(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                count++;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                count += n;
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            long skipped = super.skip(n);
+            count += skipped;
+            return skipped;
+        }
     }
 
     @Override

@@ -70,6 +70,16 @@ final class MappedCaptureFile implements CaptureSource {
     }
 
     @Override
+    public long fileBytesConsumed(long readPosition) {
+        return readPosition;
+    }
+
+    @Override
+    public long fileSize() {
+        return size;
+    }
+
+    @Override
     public long remaining(long offset, long wanted) {
         return Math.max(0, Math.min(size - offset, wanted));
     }
