@@ -101,6 +101,17 @@ final class ReplayCommand implements Callable<Integer> {
                 + "(default ${DEFAULT-VALUE}).")
     int tcpCloseLinger;
 
+    @Option(names = "--fragment-timeout", paramLabel = "SECONDS", defaultValue = "30",
+            description = "How long the verdict of a datagram's first IP fragment is kept for its later fragments "
+                + "(default ${DEFAULT-VALUE}). A later fragment whose first fragment was not seen, or is no longer "
+                + "kept, is rejected: reason fragment-without-first.")
+    int fragmentTimeout;
+
+    @Option(names = "--fragment-table-size", paramLabel = "DATAGRAMS", defaultValue = "65536",
+            description = "How many fragmented datagrams are kept at once (default ${DEFAULT-VALUE}); a first fragment "
+                + "that finds the table full is judged but not kept.")
+    int fragmentTableSize;
+
     @Option(names = "--workers", paramLabel = "N",
             description = "Worker threads of the fast dataplane (default: the number of cores, ${DEFAULT-VALUE} here). "
                 + "1 judges every packet on the reading thread.")
@@ -149,6 +160,12 @@ final class ReplayCommand implements Callable<Integer> {
         if (tcpCloseLinger < 0) {
             throw new UserInputException("--tcp-close-linger must not be negative");
         }
+        if (fragmentTimeout < 1) {
+            throw new UserInputException("--fragment-timeout must be at least 1 second");
+        }
+        if (fragmentTableSize < 1 || fragmentTableSize > (1 << 28)) {
+            throw new UserInputException("--fragment-table-size must be 1 to " + (1 << 28));
+        }
         if (!Files.isRegularFile(pcap)) {
             throw new UserInputException(pcap + ": no such capture file");
         }
@@ -184,7 +201,8 @@ final class ReplayCommand implements Callable<Integer> {
             FrameOutputs frameOutputs = new FrameOutputs(accepted, rejected);
             VerdictWriter verdictWriter = verdictStream == null ? null : new VerdictWriter(verdictStream);
             FlowLogTextWriter flowWriter = flowStream == null ? null : new FlowLogTextWriter(flowStream, format);
-            EvaluatorSettings settings = EvaluatorSettings.DEFAULT.withTcpCloseLingerSeconds(tcpCloseLinger);
+            EvaluatorSettings settings = EvaluatorSettings.DEFAULT.withTcpCloseLingerSeconds(tcpCloseLinger)
+                    .withFragments(fragmentTimeout, fragmentTableSize);
             ReplayResult result;
             try {
                 if (engine.equals("reference")) {

@@ -42,8 +42,15 @@ import java.util.TreeSet;
  *       maps to (conntrack key, flow-log {@code dstaddr}); the remote address is taken as it is in the
  *       packet (no source NAT is modelled);</li>
  *   <li>the same-subnet rule uses the resolved ENIs' subnets, whatever address the packet carries;</li>
- *   <li>a later fragment (no ports) matches only rules and NACL entries that cover every port, and is
- *       a flow of its own (ports -1) to connection tracking;</li>
+ *   <li>IP fragments ({@link #evaluate(Packet, Fragment)}): a later fragment gets the verdict of its
+ *       datagram's first fragment (same action, stage and ENIs; counted again at the same stages with its
+ *       own length; logged by the same ENIs under the first fragment's ports, without TCP flags; no
+ *       connection-tracking update); a later fragment whose first fragment is not remembered is rejected
+ *       before any stage ({@link #FRAGMENT_WITHOUT_FIRST}: not counted at a stage, not logged), after the
+ *       reserved-address and no-ENI checks, which still skip it;</li>
+ *   <li>a later fragment judged without fragment information ({@link #evaluate(Packet)}) matches only
+ *       rules and NACL entries that cover every port, and is a flow of its own (ports -1) to connection
+ *       tracking;</li>
  *   <li>the tracked connections of an ENI that leaves the world are dropped.</li>
  * </ul>
  */
@@ -51,6 +58,8 @@ public final class ReferenceEvaluator {
 
     static final String CONNTRACK = "conntrack (tracked connection)";
     static final String SAME_SUBNET = "same subnet: no NACL";
+    /** The reason of a later fragment whose first fragment was not seen (or is no longer remembered). */
+    public static final String FRAGMENT_WITHOUT_FIRST = "fragment-without-first";
 
     private static final long NANOS = 1_000_000_000L;
     /** How often (capture time) every table is purged of expired entries, to bound memory. */
@@ -62,12 +71,14 @@ public final class ReferenceEvaluator {
     private SecurityGroupRules sgRules;
     private final Map<String, ConnTrackTable> tables = new HashMap<>();
     private final Map<String, Tally> tallies = new HashMap<>();
+    private final FragmentTable fragments;
     private long nowNanos = Long.MIN_VALUE;
     private long lastSweepNanos = Long.MIN_VALUE;
 
     public ReferenceEvaluator(World world, EvaluatorSettings settings) {
         this.settings = settings == null ? EvaluatorSettings.DEFAULT : settings;
         this.lingerNanos = this.settings.tcpCloseLingerSeconds() * NANOS;
+        this.fragments = new FragmentTable(this.settings.fragmentTableSize(), this.settings.fragmentTimeoutNanos());
         setWorld(world);
     }
 
@@ -96,6 +107,14 @@ public final class ReferenceEvaluator {
 
     /** Judges one packet at its capture time (or the latest time seen, if later). */
     public Verdict evaluate(Packet p) {
+        return evaluate(p, Fragment.NONE);
+    }
+
+    /**
+     * Judges one packet that may be a fragment of an IP datagram: a later fragment gets the verdict of its
+     * datagram's first fragment (see the class comment).
+     */
+    public Verdict evaluate(Packet p, Fragment fragment) {
         nowNanos = Math.max(nowNanos, p.timeNanos());
         sweepIfDue();
 
@@ -105,11 +124,20 @@ public final class ReferenceEvaluator {
         String bId = b == null ? null : b.id();
         // Decision: reserved traffic is recognised before the ENI check, so a packet between an unknown
         // host and 169.254.169.254 reads "reserved-address" rather than "no-eni".
+        FragmentTable.Key datagram = fragment.isFragment()
+                ? new FragmentTable.Key(p.src(), p.dst(), p.protocol(), fragment.id()) : null;
         if (ReservedAddresses.isReserved(p, a, b, book)) {
-            return Verdict.skip(Verdict.RESERVED_ADDRESS, aId, bId);
+            return remembered(datagram, fragment, p, Verdict.skip(Verdict.RESERVED_ADDRESS, aId, bId), List.of());
         }
         if (a == null && b == null) {
-            return Verdict.skip(Verdict.NO_ENI, null, null);
+            return remembered(datagram, fragment, p, Verdict.skip(Verdict.NO_ENI, null, null), List.of());
+        }
+        if (fragment.later()) {
+            FragmentTable.First first = fragments.lookup(datagram, nowNanos);
+            if (first == null) {
+                return new Verdict(Action.REJECT, null, FRAGMENT_WITHOUT_FIRST, aId, bId, List.of(), List.of());
+            }
+            return repeat(first, p);
         }
         // Decision: two ENIs share a subnet when their resolved ENIs do, even when the packet is addressed
         // to a public IP (the emulator does not route through an internet gateway).
@@ -141,10 +169,42 @@ public final class ReferenceEvaluator {
         if (b != null && leftA) {
             observations.add(observation(b, true, rejection == null, p));
         }
-        if (rejection == null) {
-            return new Verdict(Action.ACCEPT, null, null, aId, bId, trace, observations);
+        Verdict v = rejection == null
+                ? new Verdict(Action.ACCEPT, null, null, aId, bId, trace, observations)
+                : new Verdict(Action.REJECT, rejection.stage(), rejection.decidedBy(), aId, bId, trace, observations);
+        return remembered(datagram, fragment, p, v,
+                trace.stream().filter(d -> !SAME_SUBNET.equals(d.decidedBy())).toList());
+    }
+
+    /** Remembers the verdict of a first fragment for its datagram's later fragments; answers the verdict. */
+    private Verdict remembered(FragmentTable.Key datagram, Fragment fragment, Packet p, Verdict v,
+                               List<StageDecision> counted) {
+        if (fragment.first()) {
+            fragments.remember(datagram, new FragmentTable.First(nowNanos, v, counted), nowNanos);
         }
-        return new Verdict(Action.REJECT, rejection.stage(), rejection.decidedBy(), aId, bId, trace, observations);
+        return v;
+    }
+
+    /**
+     * A later fragment of a remembered datagram: the first fragment's verdict, counted again at its stages
+     * with this fragment's length, and logged again by its ENIs with this fragment's length and time,
+     * under the first fragment's ports and without TCP flags. Connection tracking is not touched.
+     */
+    private Verdict repeat(FragmentTable.First first, Packet p) {
+        Verdict v = first.verdict();
+        for (StageDecision d : first.counted()) {
+            record(new ArrayList<>(1), d, p);
+            if (d.stage() == Stage.CONNTRACK_ALLOWANCE) {
+                tally(d.eniId()).allowanceExceeded++;
+            }
+        }
+        List<FlowObservation> observations = new ArrayList<>(v.observations().size());
+        for (FlowObservation o : v.observations()) {
+            observations.add(new FlowObservation(o.eni(), o.ingress(), o.accept(), o.srcaddr(), o.dstaddr(),
+                    o.pktSrcaddr(), o.pktDstaddr(), o.srcport(), o.dstport(), o.protocol(), 0, p.length(),
+                    p.timeNanos()));
+        }
+        return new Verdict(v.action(), v.stage(), v.reason(), v.srcEniId(), v.dstEniId(), v.trace(), observations);
     }
 
     /**

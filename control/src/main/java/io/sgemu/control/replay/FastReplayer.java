@@ -18,6 +18,7 @@ import io.sgemu.dataplane.flowlog.FlowLogWriterAgent;
 import io.sgemu.dataplane.packet.DecodedPacket;
 import io.sgemu.dataplane.packet.PacketDecoder;
 import io.sgemu.dataplane.pipeline.FastVerdict;
+import io.sgemu.dataplane.pipeline.FragmentTable;
 import io.sgemu.dataplane.pipeline.Pipeline;
 import io.sgemu.dataplane.pipeline.StageCounters;
 import io.sgemu.dataplane.pipeline.VerdictConsumer;
@@ -142,7 +143,8 @@ public final class FastReplayer {
             AgentRunner.startOnThread(writerRunner);
         }
         Ordered ordered = new Ordered(result, current);
-        Pipeline pipeline = new Pipeline(workers, BATCH, snapshot, table, aggregators, ordered);
+        Pipeline pipeline = new Pipeline(workers, BATCH, snapshot, table, aggregators, ordered,
+                new FragmentTable(settings.fragmentTableSize(), settings.fragmentTimeoutNanos()));
         int nextChange = 0;
         World now = world;
         CapturedFrame frame = new CapturedFrame();

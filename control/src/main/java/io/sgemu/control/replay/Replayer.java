@@ -3,6 +3,7 @@ package io.sgemu.control.replay;
 import io.sgemu.control.changes.Change;
 import io.sgemu.control.model.World;
 import io.sgemu.control.reference.EvaluatorSettings;
+import io.sgemu.control.reference.Fragment;
 import io.sgemu.control.reference.Packet;
 import io.sgemu.control.reference.ReferenceEvaluator;
 import io.sgemu.control.reference.Verdict;
@@ -122,7 +123,7 @@ public final class Replayer {
         if (packet.status != DecodedPacket.Status.OK) {
             v = Verdict.skip(packet.reason);
         } else {
-            v = evaluator.evaluate(Packet.from(packet));
+            v = evaluator.evaluate(Packet.from(packet), Fragment.of(packet));
         }
         result.count(v);
         frameOutputs.linkTypeSeen(frame.linkType);

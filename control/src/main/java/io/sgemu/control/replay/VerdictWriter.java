@@ -11,7 +11,9 @@ import java.io.Writer;
  * <pre>{"packet": 1, "action": "ACCEPT", "src_eni": "eni-1", "dst_eni": "eni-2", "proto": 6,
  *  "src": "10.0.2.11", "dst": "10.0.3.20", "sport": 43210, "dport": 5432}</pre>
  *
- * {@code stage} is present when the action is REJECT, {@code reason} when it is SKIP; an end that is
+ * {@code stage} is present when the action is REJECT, {@code reason} when it is SKIP, and for a REJECT
+ * before any stage (a later IP fragment whose first fragment was not seen: {@code "reason":
+ * "fragment-without-first"}, no stage); an end that is
  * no ENI is {@code null}; address, protocol and port fields are absent where the packet has none;
  * ICMP adds {@code icmp_type} and {@code icmp_code}.
  */
@@ -26,9 +28,11 @@ public final class VerdictWriter implements AutoCloseable {
 
     /** A verdict of the reference evaluator. */
     public void write(long packetNumber, Verdict v, DecodedPacket d) throws IOException {
-        // A REJECT's reason is the rejecting rule's text for the reference; the contract carries the stage only.
+        // A REJECT's reason is the rejecting rule's text for the reference; the contract carries the stage
+        // only, and the reason when no stage rejected.
         write(packetNumber, v.action().name(), v.stage() == null ? null : v.stage().label(),
-                v.action() == io.sgemu.control.reference.Action.SKIP ? v.reason() : null, v.srcEniId(), v.dstEniId(), d);
+                v.action() == io.sgemu.control.reference.Action.SKIP || v.stage() == null ? v.reason() : null,
+                v.srcEniId(), v.dstEniId(), d);
     }
 
     /**

@@ -53,6 +53,9 @@ class FastPathDifferentialTest {
 
     private static final int PACKETS = 3_000;
     private static final AtomicLong JUDGED = new AtomicLong();
+    /** Later fragments that got a first fragment's verdict, and orphans, over the whole run. */
+    private static final AtomicLong LATER_WITH_FIRST = new AtomicLong();
+    private static final AtomicLong ORPHANS = new AtomicLong();
 
     @TempDir
     Path dir;
@@ -67,14 +70,25 @@ class FastPathDifferentialTest {
         SplittableRandom r = new SplittableRandom(seed);
         boolean allowances = r.nextInt(3) == 0;
         World world = withTimeouts(ReferencePropertiesTest.RandomWorlds.world(r, allowances), r);
-        List<Packet> packets = withFragments(ReferencePropertiesTest.RandomWorlds.packets(r, world, PACKETS, false), r);
-        Path pcap = writeCapture(packets);
+        List<Sent> sent = withFragments(ReferencePropertiesTest.RandomWorlds.packets(r, world, PACKETS, false), r);
+        List<Packet> packets = sent.stream().map(Sent::packet).toList();
+        Path pcap = writeCapture(sent);
         List<Change> changes = randomChanges(r, world, packets);
+        // A small fragment table and a short timeout now and then, so that both limits are met.
+        EvaluatorSettings settings = r.nextInt(4) == 0
+                ? EvaluatorSettings.DEFAULT.withFragments(1 + r.nextInt(60), 1 + r.nextInt(16))
+                : EvaluatorSettings.DEFAULT;
 
-        Output reference = reference(world, changes, pcap);
+        Output reference = reference(world, changes, pcap, settings);
+        for (int i = 0; i < sent.size(); i++) {
+            if (sent.get(i).kind() == Sent.LATER) {
+                boolean orphan = reference.verdicts.get(i).contains("fragment-without-first");
+                (orphan ? ORPHANS : LATER_WITH_FIRST).incrementAndGet();
+            }
+        }
         int[] workerCounts = allowances ? new int[] {1} : new int[] {1, 3};
         for (int workers : workerCounts) {
-            Output fast = fast(world, changes, pcap, workers);
+            Output fast = fast(world, changes, pcap, workers, settings);
             assertSame("seed " + seed + ", " + workers + " worker(s): verdicts", reference.verdicts, fast.verdicts);
             assertSame("seed " + seed + ", " + workers + " worker(s): flow logs", reference.flowLogs, fast.flowLogs);
             assertThat(fast.counters).as("seed %d, %d worker(s): per-ENI counters", seed, workers).isEqualTo(reference.counters);
@@ -96,27 +110,34 @@ class FastPathDifferentialTest {
 
     @AfterAll
     static void report() {
-        System.out.println("fast path vs reference: " + JUDGED.get() + " packets judged by both, identically");
+        System.out.println("fast path vs reference: " + JUDGED.get() + " packets judged by both, identically; "
+                + LATER_WITH_FIRST.get() + " later fragments with their first fragment, " + ORPHANS.get() + " orphans");
+        if (JUDGED.get() > 0) {
+            assertThat(LATER_WITH_FIRST.get()).as("later fragments that met their first fragment").isPositive();
+            assertThat(ORPHANS.get()).as("orphan fragments").isPositive();
+        }
     }
 
     private record Output(List<String> verdicts, List<String> flowLogs, Map<String, EniCounters> counters) {
     }
 
-    private static Output reference(World world, List<Change> changes, Path pcap) throws IOException {
+    private static Output reference(World world, List<Change> changes, Path pcap, EvaluatorSettings settings)
+            throws IOException {
         StringWriter v = new StringWriter();
         StringWriter f = new StringWriter();
         FlowLogTextWriter flows = new FlowLogTextWriter(f, FlowLogFormat.DEFAULT);
-        Replayer.ReplayResult r = new Replayer(world, changes, EvaluatorSettings.DEFAULT, new FlowLogAggregator(60, flows),
+        Replayer.ReplayResult r = new Replayer(world, changes, settings, new FlowLogAggregator(60, flows),
                 new VerdictWriter(v)).run(pcap);
         flows.flush();
         return new Output(v.toString().lines().toList(), f.toString().lines().toList(), r.counters);
     }
 
-    private static Output fast(World world, List<Change> changes, Path pcap, int workers) throws IOException {
+    private static Output fast(World world, List<Change> changes, Path pcap, int workers, EvaluatorSettings settings)
+            throws IOException {
         StringWriter v = new StringWriter();
         StringWriter f = new StringWriter();
         FlowLogTextWriter flows = new FlowLogTextWriter(f, FlowLogFormat.DEFAULT);
-        Replayer.ReplayResult r = new FastReplayer(world, changes, EvaluatorSettings.DEFAULT, workers, flows, 60,
+        Replayer.ReplayResult r = new FastReplayer(world, changes, settings, workers, flows, 60,
                 new VerdictWriter(v), 1 << 14).run(pcap);
         flows.flush();
         return new Output(v.toString().lines().toList(), f.toString().lines().toList(), r.counters);
@@ -135,40 +156,78 @@ class FastPathDifferentialTest {
         return out;
     }
 
-    /** Some TCP and UDP packets become later fragments: no ports, no flags. */
-    private static List<Packet> withFragments(List<Packet> in, SplittableRandom r) {
-        List<Packet> out = new ArrayList<>(in.size());
-        for (Packet p : in) {
-            if (Protocols.hasPorts(p.protocol()) && r.nextInt(25) == 0) {
-                out.add(new Packet(p.timeNanos(), p.protocol(), p.src(), p.dst(), -1, -1, -1, -1, -1, -1, p.length()));
+    /** A packet as written: not a fragment, the first fragment of datagram {@code id}, or a later one. */
+    private record Sent(Packet packet, int kind, int id) {
+        static final int WHOLE = 0;
+        static final int FIRST = 1;
+        static final int LATER = 2;
+    }
+
+    /**
+     * Some packets become first fragments of datagrams, whose later fragments (no ports, no flags) follow
+     * a few to a few hundred packets on (so some arrive after a time jump past the fragment timeout);
+     * some later fragments have no first fragment at all. Identifications come from a small pool now and
+     * then, so that datagrams of the same hosts reuse them.
+     */
+    private static List<Sent> withFragments(List<Packet> in, SplittableRandom r) {
+        List<Sent> out = new ArrayList<>(in.size() * 11 / 10);
+        java.util.TreeMap<Integer, List<Sent>> due = new java.util.TreeMap<>();
+        for (int i = 0; i < in.size(); i++) {
+            Packet p = in.get(i);
+            List<Sent> now = due.remove(i);
+            if (now != null) {
+                for (Sent later : now) {
+                    Packet q = later.packet();
+                    out.add(new Sent(new Packet(p.timeNanos(), q.protocol(), q.src(), q.dst(), -1, -1, -1, -1, -1, -1,
+                            q.length()), Sent.LATER, later.id()));
+                }
+            }
+            int roll = r.nextInt(40);
+            int id = r.nextInt(4) == 0 ? r.nextInt(4) : r.nextInt(1 << 16);
+            if (roll < 2) {
+                out.add(new Sent(p, Sent.FIRST, id));
+                int fragments = 1 + r.nextInt(3);
+                for (int k = 0; k < fragments; k++) {
+                    int at = i + 1 + (r.nextInt(3) == 0 ? r.nextInt(400) : r.nextInt(5));
+                    due.computeIfAbsent(at, x -> new ArrayList<>())
+                            .add(new Sent(new Packet(p.timeNanos(), p.protocol(), p.src(), p.dst(), -1, -1, -1, -1, -1, -1,
+                                    28 + r.nextInt(1400)), Sent.LATER, id));
+                }
+            } else if (roll == 2) {
+                out.add(new Sent(new Packet(p.timeNanos(), p.protocol(), p.src(), p.dst(), -1, -1, -1, -1, -1, -1,
+                        p.length()), Sent.LATER, id));
             } else {
-                out.add(p);
+                out.add(new Sent(p, Sent.WHOLE, 0));
             }
         }
         return out;
     }
 
-    private Path writeCapture(List<Packet> packets) throws IOException {
+    private Path writeCapture(List<Sent> packets) throws IOException {
         Path pcap = dir.resolve("packets.pcap");
         try (PcapWriter w = PcapWriter.create(pcap, LinkType.ETHERNET, PcapWriter.Precision.NANOSECONDS)) {
-            for (Packet p : packets) {
-                w.write(p.timeNanos(), frame(p));
+            for (Sent s : packets) {
+                w.write(s.packet().timeNanos(), frame(s));
             }
         }
         return pcap;
     }
 
-    private static byte[] frame(Packet p) {
+    private static byte[] frame(Sent s) {
+        Packet p = s.packet();
         PacketBuilder b = PacketBuilder.ip(p.src(), p.dst());
         int payload = Math.max(0, p.length() - 60);
-        boolean later = Protocols.hasPorts(p.protocol()) && p.srcPort() < 0;
         switch (p.protocol()) {
             case Protocols.TCP -> b.tcp(Math.max(0, p.srcPort()), Math.max(0, p.dstPort()), Math.max(0, p.tcpFlags()), payload);
             case Protocols.UDP -> b.udp(Math.max(0, p.srcPort()), Math.max(0, p.dstPort()), payload);
-            case Protocols.ICMP, Protocols.ICMPV6 -> b.icmp(p.icmpType(), p.icmpCode(), Math.max(0, p.icmpId())).payload(payload);
+            case Protocols.ICMP, Protocols.ICMPV6 -> b.icmp(Math.max(0, p.icmpType()), Math.max(0, p.icmpCode()),
+                    Math.max(0, p.icmpId())).payload(payload);
             default -> b.protocol(p.protocol(), payload);
         }
-        if (later) {
+        b.identification(s.id());
+        if (s.kind() == Sent.FIRST) {
+            b.fragment(0, true);
+        } else if (s.kind() == Sent.LATER) {
             b.fragment(1 + (p.length() & 7), (p.length() & 1) == 0);
         }
         return b.ethernet().build();

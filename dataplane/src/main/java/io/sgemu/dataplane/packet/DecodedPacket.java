@@ -49,6 +49,14 @@ public final class DecodedPacket {
     public int ipLength;
     /** True for a fragment other than the first: no transport header, so no ports. */
     public boolean laterFragment;
+    /** True for the first fragment of several (offset 0, more fragments follow): it has the transport header. */
+    public boolean firstFragment;
+    /**
+     * The identification of a fragment's datagram (IPv4: the 16-bit IP ID; IPv6: the fragment header's
+     * 32-bit identification); -1 when the packet is not a fragment. With the addresses and the protocol
+     * it names the datagram whose fragments belong together.
+     */
+    public long fragmentId;
 
     /**
      * The decoder behind the static {@link PacketDecoder#decode} methods for this packet, made on first
@@ -69,6 +77,8 @@ public final class DecodedPacket {
         tcpFlags = -1;
         ipLength = 0;
         laterFragment = false;
+        firstFragment = false;
+        fragmentId = -1;
     }
 
     /** Copies every field of {@code o} into this one (hand-off between threads without allocation). */
@@ -90,6 +100,8 @@ public final class DecodedPacket {
         tcpFlags = o.tcpFlags;
         ipLength = o.ipLength;
         laterFragment = o.laterFragment;
+        firstFragment = o.firstFragment;
+        fragmentId = o.fragmentId;
     }
 
     PacketDecoder decoder() {
@@ -99,6 +111,11 @@ public final class DecodedPacket {
             decoder = d;
         }
         return d;
+    }
+
+    /** A fragment, first or later, of a datagram ({@link #fragmentId} names it). */
+    public boolean isFragment() {
+        return laterFragment || firstFragment;
     }
 
     public boolean hasAddresses() {

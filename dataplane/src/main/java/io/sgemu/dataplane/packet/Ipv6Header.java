@@ -66,6 +66,7 @@ public final class Ipv6Header extends HeaderFlyweight {
     private int walkNext = -1;
     private int walkFragmentOffset = -1;
     private boolean walkMoreFragments;
+    private long walkFragmentId = -1;
 
     public Ipv6Header wrap(DirectBuffer buffer, int offset, int length) {
         wrapBytes(buffer, offset, length);
@@ -148,6 +149,7 @@ public final class Ipv6Header extends HeaderFlyweight {
         walkNext = nextHeader();
         walkFragmentOffset = -1;
         walkMoreFragments = false;
+        walkFragmentId = -1;
     }
 
     /** The header under the walk's cursor is an extension header (the walk is not done). */
@@ -177,6 +179,7 @@ public final class Ipv6Header extends HeaderFlyweight {
                 int field = u16(walkAt + FRAGMENT_FIELD_OFFSET);
                 walkFragmentOffset = field >>> 3;
                 walkMoreFragments = (field & 1) != 0;
+                walkFragmentId = u32(walkAt + FRAGMENT_IDENTIFICATION_OFFSET);
             }
             case AUTHENTICATION -> {
                 if (room < 2) {
@@ -209,6 +212,11 @@ public final class Ipv6Header extends HeaderFlyweight {
     /** The last fragment header's offset (8-byte units), -1 when the walk met none. */
     public int walkFragmentOffset() {
         return walkFragmentOffset;
+    }
+
+    /** The last fragment header's identification (32 bits, unsigned), -1 when the walk met none. */
+    public long walkFragmentId() {
+        return walkFragmentId;
     }
 
     /** The last fragment header's M flag: more fragments follow. */

@@ -487,10 +487,14 @@ public final class PacketDecoder {
             return;
         }
         int fragmentField = ip.flagsAndFragmentOffset();
+        if ((fragmentField & (Ipv4Header.FRAGMENT_OFFSET_MASK | Ipv4Header.FLAG_MORE_FRAGMENTS)) != 0) {
+            out.fragmentId = ip.identification();
+        }
         if ((fragmentField & Ipv4Header.FRAGMENT_OFFSET_MASK) != 0) {
             out.laterFragment = true; // no transport header in this fragment
             return;
         }
+        out.firstFragment = (fragmentField & Ipv4Header.FLAG_MORE_FRAGMENTS) != 0;
         transport(buf, p + headerLength, p + Math.min(totalLength, captured), totalLength - headerLength,
                 (fragmentField & Ipv4Header.FLAG_MORE_FRAGMENTS) != 0, protocol, out);
     }
@@ -524,8 +528,15 @@ public final class PacketDecoder {
             if (ip.walkFragmentOffset() > 0) {
                 out.protocol = ip.walkNextHeader();
                 out.laterFragment = true;
+                out.fragmentId = ip.walkFragmentId();
                 return;
             }
+        }
+        // Offset 0 with more to come: the first fragment. (Offset 0 without M is an "atomic fragment",
+        // a whole datagram: RFC 6946.)
+        if (ip.walkFragmentOffset() == 0 && ip.walkMoreFragments()) {
+            out.firstFragment = true;
+            out.fragmentId = ip.walkFragmentId();
         }
         // ESP (50) and no-next-header (59) end the walk like any transport protocol.
         int next = ip.walkNextHeader();

@@ -15,6 +15,8 @@ final class PacketBatch {
     final DecodedPacket[] packets;
     final long[] sequence;
     final long[] clock;
+    /** The datagram slot of each packet ({@link FragmentTable}), or UNTRACKED / ORPHAN. */
+    final int[] fragmentSlot;
     final int[] action;
     final int[] stage;
     final int[] reason;
@@ -35,6 +37,7 @@ final class PacketBatch {
         }
         sequence = new long[capacity];
         clock = new long[capacity];
+        fragmentSlot = new int[capacity];
         action = new int[capacity];
         stage = new int[capacity];
         reason = new int[capacity];
@@ -50,10 +53,11 @@ final class PacketBatch {
         return size == packets.length;
     }
 
-    void add(DecodedPacket d, long seq, long clockNanos) {
+    void add(DecodedPacket d, long seq, long clockNanos, int fragment) {
         packets[size].copyFrom(d);
         sequence[size] = seq;
         clock[size] = clockNanos;
+        fragmentSlot[size] = fragment;
         size++;
     }
 

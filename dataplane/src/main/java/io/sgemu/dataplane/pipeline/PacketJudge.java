@@ -58,12 +58,33 @@ public final class PacketJudge {
     /** Address entries of both ends ({@link Policy#NONE}: external). */
     private int srcEntry;
     private int dstEntry;
+    /** What the packet being judged counted, in {@link #stageLog} form, to repeat for its later fragments. */
+    private int stageLog;
+
+    // The verdicts of first fragments, by the slot the dispatcher's FragmentTable gave their datagram
+    // (null until fragments are tracked). Written and read by this judge's thread only.
+    private int[] fragmentOutcome;
+    private int[] fragmentStageLog;
+    private int[] fragmentSrcEni;
+    private int[] fragmentDstEni;
+    private int[] fragmentSrcPort;
+    private int[] fragmentDstPort;
 
     public PacketJudge(Policy policy, ConnTrackWorker conntrack, StageCounters counters, FastFlowLogAggregator flowLogs) {
         this.conntrack = conntrack;
         this.counters = counters;
         this.flowLogs = flowLogs;
         policy(policy);
+    }
+
+    /** Keeps the verdicts of first fragments for the {@code capacity} slots of a {@link FragmentTable}. */
+    public void trackFragments(int capacity) {
+        fragmentOutcome = new int[capacity];
+        fragmentStageLog = new int[capacity];
+        fragmentSrcEni = new int[capacity];
+        fragmentDstEni = new int[capacity];
+        fragmentSrcPort = new int[capacity];
+        fragmentDstPort = new int[capacity];
     }
 
     /** Judges later packets against {@code next}. Tracked connections carry over; untracked flows meet the new rules. */
@@ -105,6 +126,20 @@ public final class PacketJudge {
      * places it).
      */
     public void judge(DecodedPacket d, long sequence, long clockNanos, FastVerdict out) {
+        judge(d, sequence, clockNanos, FragmentTable.UNTRACKED, out);
+    }
+
+    /**
+     * As {@link #judge(DecodedPacket, long, long, FastVerdict)}, for a packet the dispatcher's
+     * {@link FragmentTable} has placed: {@code fragmentSlot} is the slot of a fragment's datagram,
+     * {@link FragmentTable#ORPHAN} for a later fragment of no tracked datagram, or
+     * {@link FragmentTable#UNTRACKED} (not a fragment, or a first fragment the table had no room for).
+     * A first fragment's verdict is kept in its slot; a later fragment gets it again (same action, stage
+     * and ENIs, counted at the same stages, logged under the first fragment's ports, no connection-
+     * tracking update); an orphan is rejected ({@link Verdicts#FRAGMENT_WITHOUT_FIRST}) before any stage.
+     * Without a slot a later fragment is judged on its own, as a packet without ports.
+     */
+    public void judge(DecodedPacket d, long sequence, long clockNanos, int fragmentSlot, FastVerdict out) {
         if (d.status != DecodedPacket.Status.OK) {
             out.set(Verdicts.SKIP, Verdicts.NO_STAGE, Verdicts.reasonCode(d.reason), Policy.NONE, Policy.NONE);
             return;
@@ -117,6 +152,7 @@ public final class PacketJudge {
             nowNanos = timeNanos;
         }
         Policy pol = policy;
+        stageLog = 0;
         srcEntry = pol.findAddress(family, srcHi, srcLo);
         dstEntry = pol.findAddress(family, dstHi, dstLo);
         int a = srcEntry == Policy.NONE ? Policy.NONE : pol.addressEni(srcEntry);
@@ -124,10 +160,20 @@ public final class PacketJudge {
         // Reserved traffic is recognised before the ENI check, as the reference does.
         if (pol.isReserved(family, srcHi, srcLo, dstHi, dstLo, protocol, srcPort, dstPort, a, b)) {
             out.set(Verdicts.SKIP, Verdicts.NO_STAGE, Verdicts.RESERVED_ADDRESS, a, b);
+            keepIfFirstFragment(d, fragmentSlot, out);
             return;
         }
         if (a == Policy.NONE && b == Policy.NONE) {
             out.set(Verdicts.SKIP, Verdicts.NO_STAGE, Verdicts.NO_ENI, a, b);
+            keepIfFirstFragment(d, fragmentSlot, out);
+            return;
+        }
+        if (d.laterFragment && fragmentSlot != FragmentTable.UNTRACKED) {
+            if (fragmentSlot == FragmentTable.ORPHAN) {
+                out.set(Verdicts.REJECT, Verdicts.NO_STAGE, Verdicts.FRAGMENT_WITHOUT_FIRST, a, b);
+            } else {
+                repeatFirstFragment(pol, fragmentSlot, sequence, out);
+            }
             return;
         }
         boolean sameSubnet = a != Policy.NONE && b != Policy.NONE && pol.eniSubnet(a) == pol.eniSubnet(b);
@@ -157,6 +203,75 @@ public final class PacketJudge {
             }
         }
         out.set(rejected == Verdicts.NO_STAGE ? Verdicts.ACCEPT : Verdicts.REJECT, rejected, Verdicts.NO_REASON, a, b);
+        keepIfFirstFragment(d, fragmentSlot, out);
+    }
+
+    private void keepIfFirstFragment(DecodedPacket d, int slot, FastVerdict v) {
+        if (!d.firstFragment || slot < 0) {
+            return;
+        }
+        fragmentOutcome[slot] = (v.action & 0xFF) | ((v.stage & 0xFF) << 8) | ((v.reason & 0xFF) << 16);
+        fragmentStageLog[slot] = stageLog;
+        fragmentSrcEni[slot] = v.srcEni;
+        fragmentDstEni[slot] = v.dstEni;
+        fragmentSrcPort[slot] = srcPort;
+        fragmentDstPort[slot] = dstPort;
+    }
+
+    /**
+     * A later fragment of the datagram in {@code slot}: the first fragment's verdict, counted at the same
+     * stages with this fragment's length, and logged by the same ENIs under the first fragment's ports
+     * (no TCP flags: they belong to the first fragment). Connection tracking is not touched.
+     */
+    private void repeatFirstFragment(Policy pol, int slot, long sequence, FastVerdict out) {
+        int outcome = fragmentOutcome[slot];
+        int action = (byte) outcome;
+        int stage = (byte) (outcome >> 8);
+        int reason = (byte) (outcome >> 16);
+        int a = fragmentSrcEni[slot];
+        int b = fragmentDstEni[slot];
+        out.set(action, stage, reason, a, b);
+        if (action == Verdicts.SKIP) {
+            return;
+        }
+        int log = fragmentStageLog[slot];
+        for (int s = 0; s < Verdicts.STAGE_COUNT; s++) {
+            if ((log & (1 << (2 * s))) != 0) {
+                int eni = s == Verdicts.CONNTRACK_ALLOWANCE ? ((log & LOG_ALLOWANCE_AT_DESTINATION) != 0 ? b : a)
+                        : (s == Verdicts.SG_EGRESS || s == Verdicts.NACL_EGRESS ? a : b);
+                counters.stage(eni, s, (log & (2 << (2 * s))) != 0, length);
+            }
+        }
+        if ((log & LOG_ALLOWANCE_EXCEEDED) != 0) {
+            counters.countAllowanceExceeded((log & LOG_ALLOWANCE_AT_DESTINATION) != 0 ? b : a);
+        }
+        if ((log & LOG_TABLE_FULL) != 0) {
+            counters.countTableFull((log & LOG_ALLOWANCE_AT_DESTINATION) != 0 ? b : a);
+        }
+        if (flowLogs != null) {
+            srcPort = fragmentSrcPort[slot];
+            dstPort = fragmentDstPort[slot];
+            tcpFlags = -1;
+            boolean leftA = !(stage == Verdicts.SG_EGRESS || stage == Verdicts.NACL_EGRESS
+                    || (stage == Verdicts.CONNTRACK_ALLOWANCE && (log & LOG_ALLOWANCE_AT_DESTINATION) == 0));
+            if (a != Policy.NONE) {
+                observe(pol, a, false, leftA, sequence);
+            }
+            if (b != Policy.NONE && leftA) {
+                observe(pol, b, true, action == Verdicts.ACCEPT, sequence);
+            }
+        }
+    }
+
+    // The stage log: bit 2s, stage s was met; bit 2s+1, it allowed the packet; and the extra counts.
+    private static final int LOG_ALLOWANCE_AT_DESTINATION = 1 << 10;
+    private static final int LOG_ALLOWANCE_EXCEEDED = 1 << 11;
+    private static final int LOG_TABLE_FULL = 1 << 12;
+
+    /** Counts stage {@code stage} on {@code eni} and notes it in the stage log. */
+    private void count(int eni, int stage, boolean allowed) {
+        counters.stage(eni, stage, allowed, length);
+        stageLog |= (allowed ? 3 : 1) << (2 * stage);
     }
 
     private void load(DecodedPacket d) {
@@ -209,7 +324,7 @@ public final class PacketJudge {
             int slot = conntrack.lookup(eni, protocol, family, sHi, sLo, keySrcPort, dHi, dLo, keyDstPort, nowNanos, pol);
             if (slot >= 0) {
                 conntrack.update(slot, family, sHi, sLo, keySrcPort, tcpFlags, nowNanos);
-                counters.stage(eni, stage, true, length);
+                count(eni, stage, true);
                 return Verdicts.NO_STAGE;
             }
         }
@@ -218,7 +333,7 @@ public final class PacketJudge {
         long rLo = egress ? dstLo : srcLo;
         int remoteIdentity = remoteEntry == Policy.NONE ? Policy.NONE : pol.identity(remoteEntry);
         if (!pol.securityGroupAllows(eni, egress, family, rHi, rLo, remoteIdentity, protocol, dstPort, icmpType, icmpCode)) {
-            counters.stage(eni, stage, false, length);
+            count(eni, stage, false);
             return stage;
         }
         boolean tracks = pol.tracksEveryFlow(eni) || !pol.untracked(eni, egress, family, rHi, rLo, protocol, srcPort, dstPort);
@@ -226,19 +341,21 @@ public final class PacketJudge {
         if (tracks && !stateless && !rst) {
             long max = pol.maxTrackedConnections(eni);
             if (max > 0 && conntrack.liveEntries(eni, nowNanos, pol) >= max) {
-                counters.stage(eni, stage, true, length);
+                count(eni, stage, true);
                 counters.countAllowanceExceeded(eni);
-                counters.stage(eni, Verdicts.CONNTRACK_ALLOWANCE, false, length);
+                count(eni, Verdicts.CONNTRACK_ALLOWANCE, false);
+                stageLog |= LOG_ALLOWANCE_EXCEEDED | (egress ? 0 : LOG_ALLOWANCE_AT_DESTINATION);
                 return Verdicts.CONNTRACK_ALLOWANCE;
             }
             if (conntrack.insert(eni, protocol, family, sHi, sLo, keySrcPort, dHi, dLo, keyDstPort, tcpFlags, nowNanos) < 0) {
-                counters.stage(eni, stage, true, length);
+                count(eni, stage, true);
                 counters.countTableFull(eni);
-                counters.stage(eni, Verdicts.CONNTRACK_ALLOWANCE, false, length);
+                count(eni, Verdicts.CONNTRACK_ALLOWANCE, false);
+                stageLog |= LOG_TABLE_FULL | (egress ? 0 : LOG_ALLOWANCE_AT_DESTINATION);
                 return Verdicts.CONNTRACK_ALLOWANCE;
             }
         }
-        counters.stage(eni, stage, true, length);
+        count(eni, stage, true);
         return Verdicts.NO_STAGE;
     }
 
@@ -248,7 +365,7 @@ public final class PacketJudge {
         long rHi = egress ? dstHi : srcHi;
         long rLo = egress ? dstLo : srcLo;
         boolean allowed = pol.networkAclAllows(pol.eniSubnet(eni), egress, family, rHi, rLo, protocol, dstPort, icmpType, icmpCode);
-        counters.stage(eni, stage, allowed, length);
+        count(eni, stage, allowed);
         return allowed ? Verdicts.NO_STAGE : stage;
     }
 

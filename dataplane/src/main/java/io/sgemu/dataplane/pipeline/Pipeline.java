@@ -28,6 +28,10 @@ import org.agrona.concurrent.OneToOneConcurrentArrayQueue;
  * change ends the current window, so every packet is judged against the policy in force when it was
  * submitted.
  *
+ * <p>IP fragments: the dispatcher keeps the {@link FragmentTable}. A first fragment is steered like any
+ * packet and its datagram gets a slot; a later fragment (which has no ports to hash) goes to the worker
+ * that judged its first fragment, which gives it that fragment's verdict, kept in the slot.
+ *
  * <p>With one worker the dispatcher judges inline, on its own thread: no queues, no hand-off.
  *
  * <p>Not thread-safe: {@link #submit}, {@link #policy}, {@link #finish} are for the dispatcher thread.
@@ -47,6 +51,7 @@ public final class Pipeline implements AutoCloseable {
     private final Thread[] threads;
     private final PacketBatch[] current;
     private final PacketBatch[] head;
+    private final FragmentTable fragments;
     private final FastVerdict verdict = new FastVerdict();
     private final IdleStrategy idle = new BackoffIdleStrategy(1, 10, TimeUnit.MICROSECONDS.toNanos(1),
             TimeUnit.MICROSECONDS.toNanos(100));
@@ -65,6 +70,13 @@ public final class Pipeline implements AutoCloseable {
      */
     public Pipeline(int workerCount, int batchSize, Policy policy, ConnTrackTable conntrack,
                     FastFlowLogAggregator[] flowLogs, VerdictConsumer consumer) {
+        this(workerCount, batchSize, policy, conntrack, flowLogs, consumer,
+                new FragmentTable(FragmentTable.DEFAULT_CAPACITY, FragmentTable.DEFAULT_TIMEOUT_NANOS));
+    }
+
+    /** As the constructor above, tracking IP fragments in {@code fragments} (owned by the pipeline from now on). */
+    public Pipeline(int workerCount, int batchSize, Policy policy, ConnTrackTable conntrack,
+                    FastFlowLogAggregator[] flowLogs, VerdictConsumer consumer, FragmentTable fragments) {
         if (workerCount < 1 || workerCount > MAX_WORKERS) {
             throw new IllegalArgumentException("1 to " + MAX_WORKERS + " workers, not " + workerCount);
         }
@@ -76,10 +88,12 @@ public final class Pipeline implements AutoCloseable {
         this.consumer = consumer;
         this.flowLogs = flowLogs;
         this.policy = policy;
+        this.fragments = fragments;
         judges = new PacketJudge[workerCount];
         for (int w = 0; w < workerCount; w++) {
             judges[w] = new PacketJudge(policy, conntrack.newWorker(), new StageCounters(policy.eniCount()),
                     flowLogs == null ? null : flowLogs[w]);
+            judges[w].trackFragments(fragments.capacity());
         }
         current = new PacketBatch[workerCount];
         head = new PacketBatch[workerCount];
@@ -111,7 +125,10 @@ public final class Pipeline implements AutoCloseable {
         lastClock = clockNanos;
         if (workers == null) {
             PacketJudge judge = judges[0];
-            judge.judge(d, sequence, clockNanos, verdict);
+            int fragment = d.isFragment() && d.status == DecodedPacket.Status.OK
+                    ? (d.firstFragment ? fragments.first(d, clockNanos, 0) : fragments.later(d, clockNanos))
+                    : FragmentTable.UNTRACKED;
+            judge.judge(d, sequence, clockNanos, fragment, verdict);
             if (consumer != null) {
                 consumer.verdict(sequence, d, verdict);
             }
@@ -124,7 +141,19 @@ public final class Pipeline implements AutoCloseable {
             }
             return;
         }
-        int w = FlowSteering.worker(policy, d, workerCount);
+        int w;
+        int fragment = FragmentTable.UNTRACKED;
+        if (d.isFragment() && d.status == DecodedPacket.Status.OK) {
+            if (d.firstFragment) {
+                w = FlowSteering.worker(policy, d, workerCount);
+                fragment = fragments.first(d, clockNanos, w);
+            } else {
+                fragment = fragments.later(d, clockNanos);
+                w = fragment >= 0 ? fragments.worker(fragment) : FlowSteering.worker(policy, d, workerCount);
+            }
+        } else {
+            w = FlowSteering.worker(policy, d, workerCount);
+        }
         PacketBatch b = current[w];
         if (b == null) {
             b = takeFree(w);
@@ -133,7 +162,7 @@ public final class Pipeline implements AutoCloseable {
             b.policy = policy;
             current[w] = b;
         }
-        b.add(d, sequence, clockNanos);
+        b.add(d, sequence, clockNanos, fragment);
         if (++windowFill == batchSize || b.full()) {
             endWindow();
         }
@@ -396,7 +425,7 @@ public final class Pipeline implements AutoCloseable {
                         judge.policy(b.policy);
                     }
                     for (int i = 0; i < b.size; i++) {
-                        judge.judge(b.packets[i], b.sequence[i], b.clock[i], verdict);
+                        judge.judge(b.packets[i], b.sequence[i], b.clock[i], b.fragmentSlot[i], verdict);
                         b.record(i, verdict);
                     }
                     clock = b.windowClock;

@@ -27,7 +27,10 @@ public final class Verdicts {
     public static final int MALFORMED = 2;
     public static final int NOT_IP = 3;
     public static final int UNSUPPORTED_LINK_TYPE = 4;
-    public static final String[] REASONS = {"no-eni", "reserved-address", "malformed", "not-ip", "unsupported-link-type"};
+    /** A REJECT before any stage: a later fragment whose first fragment was not seen (or is no longer tracked). */
+    public static final int FRAGMENT_WITHOUT_FIRST = 5;
+    public static final String[] REASONS = {"no-eni", "reserved-address", "malformed", "not-ip", "unsupported-link-type",
+        "fragment-without-first"};
 
     private Verdicts() {
     }

@@ -186,6 +186,42 @@ class PacketDecoderTest {
     }
 
     @Test
+    void fragmentsCarryTheirDatagramsIdentification() {
+        decode(LinkType.RAW, PacketBuilder.ip("10.0.0.1", "10.0.0.2").identification(0xBEEF).tcp(1, 2, 2, 0)
+                .fragment(0, true).build());
+        assertThat(out.firstFragment).isTrue();
+        assertThat(out.laterFragment).isFalse();
+        assertThat(out.fragmentId).isEqualTo(0xBEEF);
+        assertThat(out.srcPort).as("the first fragment has its ports").isEqualTo(1);
+
+        decode(LinkType.RAW, PacketBuilder.ip("10.0.0.1", "10.0.0.2").identification(0xBEEF).tcp(1, 2, 2, 0)
+                .fragment(100, false).build());
+        assertThat(out.firstFragment).isFalse();
+        assertThat(out.laterFragment).isTrue();
+        assertThat(out.fragmentId).isEqualTo(0xBEEF);
+
+        decode(LinkType.RAW, PacketBuilder.ip("2001:db8::1", "2001:db8::2").identification(0xCAFEF00D).udp(5, 6, 10)
+                .ipv6Extension(0).fragment(0, true).build());
+        assertThat(out.firstFragment).isTrue();
+        assertThat(out.fragmentId).isEqualTo(0xCAFEF00DL);
+        assertThat(out.dstPort).isEqualTo(6);
+
+        decode(LinkType.RAW, PacketBuilder.ip("2001:db8::1", "2001:db8::2").identification(0xCAFEF00D).udp(5, 6, 10)
+                .fragment(9, true).build());
+        assertThat(out.laterFragment).isTrue();
+        assertThat(out.fragmentId).isEqualTo(0xCAFEF00DL);
+    }
+
+    @Test
+    void wholeDatagramsAreNoFragments() {
+        decode(LinkType.RAW, PacketBuilder.ip("10.0.0.1", "10.0.0.2").identification(77).tcp(1, 2, 2, 0).build());
+        assertThat(out.isFragment()).isFalse();
+        assertThat(out.fragmentId).isEqualTo(-1);
+        decode(LinkType.RAW, PacketBuilder.ip("2001:db8::1", "2001:db8::2").udp(5, 6, 10).build());
+        assertThat(out.isFragment()).isFalse();
+    }
+
+    @Test
     void firstUdpFragmentKeepsItsPortsThoughItsUdpLengthCoversTheWholeDatagram() {
         byte[] frame = PacketBuilder.ip("10.0.0.1", "10.0.0.2").udp(500, 4500, 1000).fragment(0, true).build();
         byte[] first = java.util.Arrays.copyOf(frame, 20 + 8 + 200);
