@@ -32,7 +32,7 @@ import picocli.CommandLine.Spec;
                 + "or NACL entry that lets the packets through in one world, and the NACL entry (or 'no "
                 + "security-group rule matches') that stops them in the other. Both worlds are judged by the "
                 + "reference engine, each with its own connection tracking.",
-            "Example: sgemu diff --config aws/ --against aws-proposed/ --pcap last-week.pcap.gz --json report.json",
+            "Example: sgemu diff --config aws --against aws-proposed --pcap week.pcap --json report.json",
             "Exit code 0 when the report is written, changes or not (1 with --fail-on-change when a verdict "
                 + "changed); 1 when the traffic broke off (the frames before the break are compared and "
                 + "reported); 2 for bad input."})
@@ -46,8 +46,9 @@ final class DiffCommand implements Callable<Integer> {
                 + "sgemu YAML, or folders of them; all are merged).")
     List<Path> against;
 
-    @Option(names = "--pcap", required = true, paramLabel = "FILE",
-            description = "The traffic: a capture (pcap or pcapng, either gzip-compressed).")
+    // Not required by the parser: the traffic may come from another kind of input (see traffic()).
+    @Option(names = "--pcap", paramLabel = "FILE",
+            description = "The traffic (required): a capture, pcap or pcapng, either gzip-compressed.")
     Path pcap;
 
     @Option(names = "--json", paramLabel = "FILE|-",
@@ -133,10 +134,17 @@ final class DiffCommand implements Callable<Integer> {
     }
 
     /**
-     * The traffic to replay. Another kind of input (e.g. {@code --flow-log-input}, frames made from flow-log
-     * records) becomes a second option here that builds its own {@link TrafficInput}; exactly one is given.
+     * The traffic to replay, from exactly one input option.
+     *
+     * <p>Second traffic kind: flow-log input ({@code --flow-log-input FILE...}, frames made from flow-log
+     * records by a {@link io.sgemu.dataplane.capture.FrameSource}) plugs in here. Add its option next to
+     * {@code --pcap}, refuse both at once, and return a {@link TrafficInput} whose {@code kind()} is
+     * {@code flow-log} and whose {@code open()} returns that source; the report needs nothing else.
      */
     private TrafficInput traffic() {
+        if (pcap == null) {
+            throw new UserInputException("diff needs traffic: --pcap FILE");
+        }
         if (!Files.isRegularFile(pcap)) {
             throw new UserInputException(pcap + ": no such capture file");
         }

@@ -287,12 +287,25 @@ class DiffCommandTest {
         assertThat(noCapture.exitCode()).isEqualTo(2);
         assertThat(noCapture.err()).contains("none.pcap: no such capture file");
 
+        CliRun noTraffic = CliRun.of("diff", "--config", oldWorld().toString(), "--against", oldWorld().toString());
+        assertThat(noTraffic.exitCode()).isEqualTo(2);
+        assertThat(noTraffic.err()).contains("--pcap");
+
         CliRun noAgainst = CliRun.of("diff", "--config", oldWorld().toString(), "--pcap", capture.toString());
         assertThat(noAgainst.exitCode()).isEqualTo(2);
         assertThat(noAgainst.err()).contains("--against");
-        for (CliRun r : List.of(missing, badWorld, notCapture, noCapture, noAgainst)) {
+        for (CliRun r : List.of(missing, badWorld, notCapture, noCapture, noTraffic, noAgainst)) {
             assertThat(r.err()).doesNotContain("\tat ").doesNotContain("internal error");
         }
+    }
+
+    @Test
+    void explainNamesTheRuleWithItsDescriptionLikeTheReport() {
+        Path world = CliRun.EXAMPLES.resolve("three-tier").resolve("aws");
+        CliRun run = CliRun.of("explain", "--config", world.toString(), "--flow", "tcp 10.0.2.11:43210 -> 10.0.3.20:5432");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).containsPattern("sg-ingress +eni-0f1e2d3c4b5a69820 +allow  sg-0a11b22c33d44e503 rule #0: "
+                + "tcp 5432 from sg-0a11b22c33d44e502 \\(\"PostgreSQL from the app tier\"\\)");
     }
 
     @Test
