@@ -63,7 +63,9 @@ final class DiffCommand implements Callable<Integer> {
                     + "\"bytes\": N, \"rules\": [{\"stage\": STAGE, \"accepted_by\": RULE, \"rejected_by\": RULE, "
                     + "\"flows\", \"packets\", \"bytes\": N, \"flow_list\": [FLOW]}]}]}; packets and bytes count "
                     + "the changed packets only.",
-                "RULE: {\"kind\": sg-rule|no-sg-rule|nacl-entry|nacl-default-deny|no-nacl|same-subnet|conntrack|"
+                "accepted_by: what lets the packets through STAGE in the world that accepts them (the old world "
+                    + "for newly_rejected, the new for newly_accepted); rejected_by: what stops them in the other.",
+                "RULE: {\"kind\": sg-rule, no-sg-rule, nacl-entry, nacl-default-deny, no-nacl, same-subnet, conntrack or "
                     + "allowance, \"id\": group or ACL id, \"rule\": rule id or entry number, \"description\", "
                     + "\"text\", \"summary\"}, or null when the accepting world did not meet that stage.",
                 "FLOW: {\"protocol\", \"protocol_number\", \"src\", \"dst\", \"src_port\", \"dst_port\" (when the "

@@ -75,7 +75,8 @@ public final class DiffTable {
         int shown = 0;
         for (FlowChange c : rule.flows()) {
             if (shown++ == top) {
-                sb.append("      ... and ").append(rule.flows().size() - top).append(" more flows\n");
+                int more = rule.flows().size() - top;
+                sb.append("      ... and ").append(more).append(more == 1 ? " more flow\n" : " more flows\n");
                 break;
             }
             FlowRecord f = c.flow();
