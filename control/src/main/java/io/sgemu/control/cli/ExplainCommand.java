@@ -1,7 +1,9 @@
 package io.sgemu.control.cli;
 
 import io.sgemu.control.aws.LoadedWorld;
+import io.sgemu.control.diff.DirectedFlow;
 import io.sgemu.control.model.Protocols;
+import io.sgemu.control.reference.DecidingRule;
 import io.sgemu.control.reference.EvaluatorSettings;
 import io.sgemu.control.reference.Packet;
 import io.sgemu.control.reference.ReferenceEvaluator;
@@ -81,7 +83,7 @@ final class ExplainCommand implements Callable<Integer> {
         long t = 1_000_000_000L;
         Packet request = new Packet(t, c.protocol(), c.client(), c.server(), c.clientPort(), c.serverPort(),
                 type, code, id, flags, 60);
-        print(out, "packet", request, evaluator.evaluate(request));
+        print(out, "packet", request, evaluator.evaluate(request), evaluator);
         if (reply) {
             int replyFlags = flags < 0 ? -1 : ((flags & 2) != 0 ? 0x12 : flags);
             int replyType = switch (type) {
@@ -92,36 +94,36 @@ final class ExplainCommand implements Callable<Integer> {
             Packet back = new Packet(t + 1_000_000L, c.protocol(), c.server(), c.client(), c.serverPort(),
                     c.clientPort(), replyType, code, id, replyFlags, 60);
             out.println();
-            print(out, "reply", back, evaluator.evaluate(back));
+            print(out, "reply", back, evaluator.evaluate(back), evaluator);
         }
         out.flush();
         return 0;
     }
 
-    private static void print(PrintWriter out, String what, Packet p, Verdict v) {
+    private static void print(PrintWriter out, String what, Packet p, Verdict v, ReferenceEvaluator evaluator) {
         out.println(what + ": " + describe(p));
         out.println("  from " + (v.srcEniId() == null ? "outside (no ENI)" : v.srcEniId())
                 + "  to " + (v.dstEniId() == null ? "outside (no ENI)" : v.dstEniId()));
         int n = 1;
         for (StageDecision d : v.trace()) {
             out.printf(Locale.ROOT, "  %d. %-20s %-23s %-6s %s%n", n++, d.stage().label(), d.eniId() == null ? "" : d.eniId(),
-                    d.allowed() ? "allow" : "DENY", d.decidedBy());
+                    d.allowed() ? "allow" : "DENY", d.decidedBy() + ruleDescription(evaluator.decidingRule(d, p)));
         }
         out.println("  verdict: " + v.action() + (v.stage() != null ? " at " + v.stage().label() : "")
                 + (v.reason() != null ? " (" + v.reason() + ")" : ""));
     }
 
-    private static String describe(Packet p) {
-        String proto = Protocols.name(p.protocol());
-        if (p.srcPort() >= 0) {
-            return proto + " " + hostPort(p.src().toString(), p.srcPort()) + " -> " + hostPort(p.dst().toString(), p.dstPort())
-                    + (p.tcpFlags() >= 0 ? " [" + flagNames(p.tcpFlags()) + "]" : "");
-        }
-        return proto + " " + p.src() + " -> " + p.dst() + (p.icmpType() >= 0 ? " type " + p.icmpType() + " code " + p.icmpCode() : "");
+    /** The description the source gave the security-group rule that decided, quoted; else nothing. */
+    private static String ruleDescription(DecidingRule rule) {
+        return rule.description() == null || rule.description().isEmpty() ? "" : " (\"" + rule.description() + "\")";
     }
 
-    private static String hostPort(String host, int port) {
-        return host.indexOf(':') >= 0 ? "[" + host + "]:" + port : host + ":" + port;
+    private static String describe(Packet p) {
+        String flow = DirectedFlow.of(p).text();
+        if (p.srcPort() >= 0) {
+            return flow + (p.tcpFlags() >= 0 ? " [" + flagNames(p.tcpFlags()) + "]" : "");
+        }
+        return flow + (p.icmpType() >= 0 ? " type " + p.icmpType() + " code " + p.icmpCode() : "");
     }
 
     static final String[] FLAG_NAMES = {"FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR"};

@@ -24,6 +24,11 @@ public final class WorldOptions {
 
     /** Loads and validates the world; a problem becomes a one-line user error naming file and JSON path. */
     LoadedWorld load() {
+        return load(config, strictQuotas);
+    }
+
+    /** As {@link #load()}, for files given by another option (e.g. the second world of {@code diff}). */
+    static LoadedWorld load(List<Path> config, boolean strictQuotas) {
         for (Path p : config) {
             if (!Files.exists(p)) {
                 throw new UserInputException(p + ": no such file or folder");

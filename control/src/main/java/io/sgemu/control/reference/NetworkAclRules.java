@@ -37,15 +37,24 @@ final class NetworkAclRules {
         if (acl == null) {
             return new Decision(true, subnetId + " has no network ACL: default allows all");
         }
+        NaclEntry e = decidingEntry(acl, egress, p);
+        if (e != null) {
+            return new Decision(e.allow(), acl.id() + " entry " + e.ruleNumber() + ": " + e.describe());
+        }
+        return new Decision(false, acl.id() + " default deny (*)");
+    }
+
+    /** The first entry of {@code acl} in rule-number order that matches the packet, or null (the default deny). */
+    static NaclEntry decidingEntry(NetworkAcl acl, boolean egress, Packet p) {
         List<NaclEntry> entries = acl.entries().stream().filter(e -> e.egress() == egress).sorted(ORDER).toList();
         // Ingress entries match the source, egress entries the destination.
         IpAddress address = egress ? p.dst() : p.src();
         for (NaclEntry e : entries) {
             if (matches(e, p, address)) {
-                return new Decision(e.allow(), acl.id() + " entry " + e.ruleNumber() + ": " + e.describe());
+                return e;
             }
         }
-        return new Decision(false, acl.id() + " default deny (*)");
+        return null;
     }
 
     static boolean matches(NaclEntry e, Packet p, IpAddress address) {

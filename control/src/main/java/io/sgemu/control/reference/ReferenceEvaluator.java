@@ -306,6 +306,48 @@ public final class ReferenceEvaluator {
     }
 
     /**
+     * The rule or entry behind one decision of a verdict this evaluator gave for {@code p}, as data: the
+     * same rule the decision's text names (for a security group the least matching rule by group id, then
+     * rule label, as verdicts name it). A pure query of the current world: it reads no tracked connection
+     * and changes none, so asking it never alters a later verdict. Ask it before the world is replaced.
+     */
+    public DecidingRule decidingRule(StageDecision d, Packet p) {
+        if (CONNTRACK.equals(d.decidedBy())) {
+            return new DecidingRule(DecidingRule.Kind.CONNTRACK, null, null, null, CONNTRACK);
+        }
+        if (d.stage() == Stage.CONNTRACK_ALLOWANCE) {
+            return new DecidingRule(DecidingRule.Kind.ALLOWANCE, null, null, null, d.decidedBy());
+        }
+        if (SAME_SUBNET.equals(d.decidedBy())) {
+            return new DecidingRule(DecidingRule.Kind.SAME_SUBNET, null, null, null, SAME_SUBNET);
+        }
+        NetworkInterface eni = d.eniId() == null ? null : book.world().networkInterfaces().get(d.eniId());
+        if (eni == null) {
+            throw new IllegalArgumentException("the decision names " + d.eniId() + ", which this world does not hold");
+        }
+        boolean egress = d.stage() == Stage.SG_EGRESS || d.stage() == Stage.NACL_EGRESS;
+        if (d.stage() == Stage.SG_EGRESS || d.stage() == Stage.SG_INGRESS) {
+            List<SecurityGroupRules.Match> matches = sgRules.matching(eni, egress, p);
+            if (matches.isEmpty()) {
+                return new DecidingRule(DecidingRule.Kind.NO_SG_RULE, String.join(", ", SecurityGroupRules.groupIds(eni)),
+                        null, null, d.decidedBy());
+            }
+            SecurityGroupRules.Match m = matches.stream().min(SecurityGroupRules.NAMING_ORDER).orElseThrow();
+            return new DecidingRule(DecidingRule.Kind.SG_RULE, m.groupId(), m.rule().label(), m.rule().description(),
+                    m.rule().describe());
+        }
+        io.sgemu.control.model.NetworkAcl acl = book.world().naclOf(eni.subnetId());
+        if (acl == null) {
+            return new DecidingRule(DecidingRule.Kind.NO_NACL, eni.subnetId(), null, null, d.decidedBy());
+        }
+        io.sgemu.control.model.NaclEntry e = NetworkAclRules.decidingEntry(acl, egress, p);
+        if (e == null) {
+            return new DecidingRule(DecidingRule.Kind.NACL_DEFAULT_DENY, acl.id(), "*", null, "default deny (*)");
+        }
+        return new DecidingRule(DecidingRule.Kind.NACL_ENTRY, acl.id(), Integer.toString(e.ruleNumber()), null, e.describe());
+    }
+
+    /**
      * A snapshot of every ENI's counters, by ENI id: the ENIs of the world and any ENI that has counted
      * packets (even if it has left the world since). Tracked-connection counts are taken at the latest
      * packet time seen.
