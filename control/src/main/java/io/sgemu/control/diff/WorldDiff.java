@@ -2,6 +2,7 @@ package io.sgemu.control.diff;
 
 import io.sgemu.control.model.World;
 import io.sgemu.control.reference.EvaluatorSettings;
+import io.sgemu.control.reference.Fragment;
 import io.sgemu.control.reference.Packet;
 import io.sgemu.control.reference.ReferenceEvaluator;
 import io.sgemu.control.reference.Verdict;
@@ -77,8 +78,9 @@ public final class WorldDiff {
                     continue;
                 }
                 Packet p = Packet.from(decoded);
-                Verdict vo = old.evaluate(p);
-                Verdict vn = neu.evaluate(p);
+                Fragment fragment = Fragment.of(decoded);
+                Verdict vo = old.evaluate(p, fragment);
+                Verdict vn = neu.evaluate(p, fragment);
                 oldTotal.count(vo);
                 newTotal.count(vn);
                 DirectedFlow key = DirectedFlow.of(p);
