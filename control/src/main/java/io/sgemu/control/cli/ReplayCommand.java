@@ -17,6 +17,8 @@ import io.sgemu.control.replay.VerdictWriter;
 import io.sgemu.dataplane.capture.CaptureFormatException;
 import io.sgemu.dataplane.flowlog.FlowLogAggregator;
 import io.sgemu.dataplane.flowlog.FlowLogFormat;
+import io.sgemu.dataplane.flowlog.FlowLogSink;
+import io.sgemu.dataplane.flowlog.FlowLogTee;
 import io.sgemu.dataplane.flowlog.FlowLogTextWriter;
 import java.io.FilterWriter;
 import java.io.IOException;
@@ -63,6 +65,9 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--flow-logs", paramLabel = "FILE|-",
             description = "Write flow-log records (AWS text format with a header line) to FILE, or '-' for stdout.")
     String flowLogs;
+
+    @Mixin
+    FlowLogDeliveryOptions flowLogDelivery;
 
     @Option(names = "--write-accepted", paramLabel = "FILE",
             description = {"Copy the frames whose verdict is ACCEPT, unchanged (link type, timestamp, captured and "
@@ -176,7 +181,9 @@ final class ReplayCommand implements Callable<Integer> {
 
         PrintWriter out = spec.commandLine().getOut();
         boolean stdoutTaken = "-".equals(verdicts) || "-".equals(flowLogs);
-        try (Writer verdictStream = open(verdicts, out);
+        EvaluatorSettings settings = EvaluatorSettings.DEFAULT.withTcpCloseLingerSeconds(tcpCloseLinger);
+        try (FlowLogDeliveryOptions.S3Delivery s3 = flowLogDelivery.open(format, loaded.world(), settings.region());
+             Writer verdictStream = open(verdicts, out);
              Writer flowStream = open(flowLogs, out);
              Writer summaryStream = summary == null ? null : open(summary.toString(), out);
              CaptureOutput accepted = createOutput(writeAccepted);
@@ -184,15 +191,15 @@ final class ReplayCommand implements Callable<Integer> {
             FrameOutputs frameOutputs = new FrameOutputs(accepted, rejected);
             VerdictWriter verdictWriter = verdictStream == null ? null : new VerdictWriter(verdictStream);
             FlowLogTextWriter flowWriter = flowStream == null ? null : new FlowLogTextWriter(flowStream, format);
-            EvaluatorSettings settings = EvaluatorSettings.DEFAULT.withTcpCloseLingerSeconds(tcpCloseLinger);
+            FlowLogSink flowSink = FlowLogTee.of(flowWriter, s3);
             ReplayResult result;
             try {
                 if (engine.equals("reference")) {
-                    FlowLogAggregator aggregator = flowWriter == null ? null : new FlowLogAggregator(aggregationInterval, flowWriter);
+                    FlowLogAggregator aggregator = flowSink == null ? null : new FlowLogAggregator(aggregationInterval, flowSink);
                     result = new Replayer(loaded.world(), changeList, settings, aggregator, verdictWriter)
                             .writeFrames(frameOutputs).pace(pacer).run(pcap);
                 } else {
-                    result = new FastReplayer(loaded.world(), changeList, settings, workers, flowWriter, aggregationInterval,
+                    result = new FastReplayer(loaded.world(), changeList, settings, workers, flowSink, aggregationInterval,
                             verdictWriter, conntrackCapacity).writeFrames(frameOutputs).pace(pacer).run(pcap);
                 }
             } catch (CaptureFormatException | CaptureOutput.CaptureOutputException e) {
@@ -204,12 +211,18 @@ final class ReplayCommand implements Callable<Integer> {
             if (flowWriter != null) {
                 flowWriter.flush();
             }
+            UserInputException deliveryError = s3 == null ? null : s3.finish();
             PrintWriter summaryOut = stdoutTaken ? err : out;
             summaryOut.print(ReplaySummary.render(result));
             summaryOut.flush();
             if (result.captureError != null) {
                 err.println("sgemu: " + result.captureError);
                 err.println("sgemu: the frames before this point were judged and written.");
+            }
+            if (deliveryError != null) {
+                throw deliveryError;
+            }
+            if (result.captureError != null) {
                 return SgemuCommand.EXIT_INCOMPLETE;
             }
         }
