@@ -205,6 +205,7 @@ final class ReplayCommand implements Callable<Integer> {
             } catch (CaptureFormatException | CaptureOutput.CaptureOutputException e) {
                 throw new UserInputException(e.getMessage(), e);
             }
+            result.captureWarnings.forEach(w -> err.println("warning: " + w));
             if (summaryStream != null) {
                 ReplaySummaryJson.write(result, summaryStream);
             }
