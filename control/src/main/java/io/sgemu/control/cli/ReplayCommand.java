@@ -10,6 +10,7 @@ import io.sgemu.control.replay.FastReplayer;
 import io.sgemu.control.replay.Pacer;
 import io.sgemu.control.replay.FrameOutputs;
 import io.sgemu.control.replay.Replayer;
+import io.sgemu.control.replay.ReplayProgress;
 import io.sgemu.control.replay.Replayer.ReplayResult;
 import io.sgemu.control.replay.ReplaySummary;
 import io.sgemu.control.replay.ReplaySummaryJson;
@@ -121,6 +122,9 @@ final class ReplayCommand implements Callable<Integer> {
                 + "A new connection that finds no free slot is refused at the conntrack-allowance stage.")
     int conntrackCapacity;
 
+    @Mixin
+    ProgressOptions progressOptions;
+
     @Option(names = "--realtime", description = "Feed the packets at the capture's own pace (pacing never changes a verdict: "
         + "the capture's timestamps stay the clock).")
     boolean realtime;
@@ -192,15 +196,17 @@ final class ReplayCommand implements Callable<Integer> {
             VerdictWriter verdictWriter = verdictStream == null ? null : new VerdictWriter(verdictStream);
             FlowLogTextWriter flowWriter = flowStream == null ? null : new FlowLogTextWriter(flowStream, format);
             FlowLogSink flowSink = FlowLogTee.of(flowWriter, s3);
+            ReplayProgress progress = progressOptions.progress(err);
             ReplayResult result;
             try {
                 if (engine.equals("reference")) {
                     FlowLogAggregator aggregator = flowSink == null ? null : new FlowLogAggregator(aggregationInterval, flowSink);
                     result = new Replayer(loaded.world(), changeList, settings, aggregator, verdictWriter)
-                            .writeFrames(frameOutputs).pace(pacer).run(pcap);
+                            .writeFrames(frameOutputs).pace(pacer).progress(progress).run(pcap);
                 } else {
                     result = new FastReplayer(loaded.world(), changeList, settings, workers, flowSink, aggregationInterval,
-                            verdictWriter, conntrackCapacity).writeFrames(frameOutputs).pace(pacer).run(pcap);
+                            verdictWriter, conntrackCapacity).writeFrames(frameOutputs).pace(pacer).progress(progress)
+                            .run(pcap);
                 }
             } catch (CaptureFormatException | CaptureOutput.CaptureOutputException e) {
                 throw new UserInputException(e.getMessage(), e);
