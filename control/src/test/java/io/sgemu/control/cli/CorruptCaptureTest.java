@@ -157,11 +157,10 @@ class CorruptCaptureTest {
                 .contains("first: frame " + K).contains(captured + " bytes captured, " + (captured - 10) + " on the wire");
     }
 
-    @Test
-    void aPcapngPacketBlockWhoseCapturedLengthRunsPastItIsJudgedAndTheRestFollows() throws IOException {
+    /** The example as pcapng; {@code blocks} gets the offset of each frame's packet block. */
+    private static byte[] asPcapng(List<Integer> blocks) throws IOException {
         List<Frame> frames = ReplayOutputsTest.read(CAPTURE);
         java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-        List<Integer> blocks = new ArrayList<>();
         try (PcapngWriter w = new PcapngWriter(bytes, ByteOrder.LITTLE_ENDIAN)) {
             w.addInterface(frames.get(0).linkType());
             for (Frame f : frames) {
@@ -174,7 +173,26 @@ class CorruptCaptureTest {
                 w.writePacket(0, f.timeNanos(), data, 0, data.length, f.originalLength());
             }
         }
-        byte[] ng = bytes.toByteArray();
+        return bytes.toByteArray();
+    }
+
+    @Test
+    void aPcapngCutInsideAPacketBlockNamesTheFrameAfterJudgingTheOnesBefore() throws IOException {
+        List<Integer> blocks = new ArrayList<>();
+        byte[] ng = asPcapng(blocks);
+        Outcome o = replay(Arrays.copyOf(ng, blocks.get(K - 1) + 30), "cut.pcapng");
+        CliRun run = o.run();
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(1);
+        assertThat(run.err()).contains("cut.pcapng: truncated block of frame " + K + " at offset " + blocks.get(K - 1))
+                .contains("judged and written");
+        assertNoStackTrace(run);
+        assertThat(o.verdicts()).isEqualTo(allVerdicts.subList(0, K - 1));
+    }
+
+    @Test
+    void aPcapngPacketBlockWhoseCapturedLengthRunsPastItIsJudgedAndTheRestFollows() throws IOException {
+        List<Integer> blocks = new ArrayList<>();
+        byte[] ng = asPcapng(blocks);
         int epb = blocks.get(K - 1);
         int captured = ByteBuffer.wrap(ng).order(ByteOrder.LITTLE_ENDIAN).getInt(epb + 20);
         Outcome o = replay(patchInt(ng, epb + 20, captured + 4000), "epb.pcapng");
