@@ -125,11 +125,6 @@ public final class FlowLogDeliveryOptions {
             return failure == null ? null : new UserInputException("--flow-logs-dir: " + failure.getMessage(), failure);
         }
 
-        /** The files written, in order of writing. */
-        List<Path> files() {
-            return writer.writtenFiles();
-        }
-
         /** Leaves nothing behind when the replay failed before {@link #finish}. */
         @Override
         public void close() {
