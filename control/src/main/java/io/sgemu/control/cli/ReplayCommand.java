@@ -10,6 +10,7 @@ import io.sgemu.control.replay.FastReplayer;
 import io.sgemu.control.replay.Pacer;
 import io.sgemu.control.replay.FrameOutputs;
 import io.sgemu.control.replay.Replayer;
+import io.sgemu.control.replay.ReplayProgress;
 import io.sgemu.control.replay.Replayer.ReplayResult;
 import io.sgemu.control.replay.ReplaySummary;
 import io.sgemu.control.replay.ReplaySummaryJson;
@@ -17,6 +18,8 @@ import io.sgemu.control.replay.VerdictWriter;
 import io.sgemu.dataplane.capture.CaptureFormatException;
 import io.sgemu.dataplane.flowlog.FlowLogAggregator;
 import io.sgemu.dataplane.flowlog.FlowLogFormat;
+import io.sgemu.dataplane.flowlog.FlowLogSink;
+import io.sgemu.dataplane.flowlog.FlowLogTee;
 import io.sgemu.dataplane.flowlog.FlowLogTextWriter;
 import java.io.FilterWriter;
 import java.io.IOException;
@@ -63,6 +66,9 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--flow-logs", paramLabel = "FILE|-",
             description = "Write flow-log records (AWS text format with a header line) to FILE, or '-' for stdout.")
     String flowLogs;
+
+    @Mixin
+    FlowLogDeliveryOptions flowLogDelivery;
 
     @Option(names = "--write-accepted", paramLabel = "FILE",
             description = {"Copy the frames whose verdict is ACCEPT, unchanged (link type, timestamp, captured and "
@@ -126,6 +132,9 @@ final class ReplayCommand implements Callable<Integer> {
             description = "Slots of the connection-tracking table (64 bytes each; default ${DEFAULT-VALUE}). "
                 + "A new connection that finds no free slot is refused at the conntrack-allowance stage.")
     int conntrackCapacity;
+
+    @Mixin
+    ProgressOptions progressOptions;
 
     @Option(names = "--realtime", description = "Feed the packets at the capture's own pace (pacing never changes a verdict: "
         + "the capture's timestamps stay the clock).")
@@ -193,7 +202,10 @@ final class ReplayCommand implements Callable<Integer> {
 
         PrintWriter out = spec.commandLine().getOut();
         boolean stdoutTaken = "-".equals(verdicts) || "-".equals(flowLogs);
-        try (Writer verdictStream = open(verdicts, out);
+        EvaluatorSettings settings = EvaluatorSettings.DEFAULT.withTcpCloseLingerSeconds(tcpCloseLinger)
+                .withFragments(fragmentTimeout, fragmentTableSize);
+        try (FlowLogDeliveryOptions.S3Delivery s3 = flowLogDelivery.open(format, loaded.world(), settings.region());
+             Writer verdictStream = open(verdicts, out);
              Writer flowStream = open(flowLogs, out);
              Writer summaryStream = summary == null ? null : open(summary.toString(), out);
              CaptureOutput accepted = createOutput(writeAccepted);
@@ -201,33 +213,41 @@ final class ReplayCommand implements Callable<Integer> {
             FrameOutputs frameOutputs = new FrameOutputs(accepted, rejected);
             VerdictWriter verdictWriter = verdictStream == null ? null : new VerdictWriter(verdictStream);
             FlowLogTextWriter flowWriter = flowStream == null ? null : new FlowLogTextWriter(flowStream, format);
-            EvaluatorSettings settings = EvaluatorSettings.DEFAULT.withTcpCloseLingerSeconds(tcpCloseLinger)
-                    .withFragments(fragmentTimeout, fragmentTableSize);
+            FlowLogSink flowSink = FlowLogTee.of(flowWriter, s3);
+            ReplayProgress progress = progressOptions.progress(err);
             ReplayResult result;
             try {
                 if (engine.equals("reference")) {
-                    FlowLogAggregator aggregator = flowWriter == null ? null : new FlowLogAggregator(aggregationInterval, flowWriter);
+                    FlowLogAggregator aggregator = flowSink == null ? null : new FlowLogAggregator(aggregationInterval, flowSink);
                     result = new Replayer(loaded.world(), changeList, settings, aggregator, verdictWriter)
-                            .writeFrames(frameOutputs).pace(pacer).run(pcap);
+                            .writeFrames(frameOutputs).pace(pacer).progress(progress).run(pcap);
                 } else {
-                    result = new FastReplayer(loaded.world(), changeList, settings, workers, flowWriter, aggregationInterval,
-                            verdictWriter, conntrackCapacity).writeFrames(frameOutputs).pace(pacer).run(pcap);
+                    result = new FastReplayer(loaded.world(), changeList, settings, workers, flowSink, aggregationInterval,
+                            verdictWriter, conntrackCapacity).writeFrames(frameOutputs).pace(pacer).progress(progress)
+                            .run(pcap);
                 }
             } catch (CaptureFormatException | CaptureOutput.CaptureOutputException e) {
                 throw new UserInputException(e.getMessage(), e);
             }
+            result.captureWarnings.forEach(w -> err.println("warning: " + w));
             if (summaryStream != null) {
                 ReplaySummaryJson.write(result, summaryStream);
             }
             if (flowWriter != null) {
                 flowWriter.flush();
             }
+            UserInputException deliveryError = s3 == null ? null : s3.finish();
             PrintWriter summaryOut = stdoutTaken ? err : out;
             summaryOut.print(ReplaySummary.render(result));
             summaryOut.flush();
             if (result.captureError != null) {
                 err.println("sgemu: " + result.captureError);
                 err.println("sgemu: the frames before this point were judged and written.");
+            }
+            if (deliveryError != null) {
+                throw deliveryError;
+            }
+            if (result.captureError != null) {
                 return SgemuCommand.EXIT_INCOMPLETE;
             }
         }

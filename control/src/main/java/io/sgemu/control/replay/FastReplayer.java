@@ -196,6 +196,7 @@ public final class FastReplayer {
         if (verdicts != null) {
             verdicts.close();
         }
+        result.captureWarnings = reader.warnings();
         result.changesApplied = nextChange;
         result.changesPending = changes.size() - nextChange;
         // The reference counts the connections live at the last packet's time: so do we.

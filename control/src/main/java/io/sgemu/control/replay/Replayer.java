@@ -109,6 +109,7 @@ public final class Replayer {
         if (verdicts != null) {
             verdicts.close();
         }
+        result.captureWarnings = reader.warnings();
         result.changesApplied = nextChange;
         result.changesPending = changes.size() - nextChange;
         result.counters = evaluator.counters();
@@ -163,6 +164,8 @@ public final class Replayer {
         public int changesPending;
         /** The capture's own error when it broke off (frames before it were judged), else null. */
         public String captureError;
+        /** Problems of the capture that did not stop it (frames read despite wrong lengths), one line each. */
+        public List<String> captureWarnings = List.of();
         public Map<String, io.sgemu.control.reference.EniCounters> counters;
 
         void count(Verdict v) {

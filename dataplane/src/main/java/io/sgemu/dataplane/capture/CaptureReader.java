@@ -3,6 +3,7 @@ package io.sgemu.dataplane.capture;
 import java.io.IOException;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Reads the frames of a classic pcap or a pcapng file, whichever the file's first four bytes say it is.
@@ -29,10 +30,18 @@ import java.nio.file.Path;
  * the time of the frame before it (0 when it is the first frame of the file), so replay time never runs
  * backwards. Simple Packet Blocks belong to interface 0 of their section.
  *
- * <p>Errors: a broken file gives a {@link CaptureFormatException} naming the file and byte offset. The
+ * <p>Errors: a broken file gives a {@link CaptureFormatException} naming the file, the frame (see
+ * {@link CaptureFormatException}) and the byte offset. The
  * frames before the broken spot are delivered first; the exception comes from the {@code next} call that
  * meets it, and every later call throws it again. A file with a valid header and no frames yields no
  * frames and no error. Not thread-safe: one reader, one thread.
+ *
+ * <p>Lengths that are wrong but leave the frame's bytes all there are read, not refused, and counted in
+ * {@link #lengthWarnings()} (so nothing is lost): a captured length above the snapshot length (libpcap reads
+ * these too, up to its limit of 262144 bytes), above the original length (the original length is raised to
+ * it), or, in pcapng, beyond the end of the packet block (cut to what the block holds). A captured length
+ * beyond the end of the file, or above both the snapshot length and 262144 bytes in classic pcap, is an error:
+ * the next record cannot be found.
  */
 public abstract sealed class CaptureReader implements FrameSource permits PcapReader, PcapngReader {
 
@@ -45,6 +54,7 @@ public abstract sealed class CaptureReader implements FrameSource permits PcapRe
     static final int GZIP_MAGIC = 0x1F8B;
 
     final CaptureSource source;
+    final CaptureWarnings warnings = new CaptureWarnings();
     private long frameNumber;
     private CaptureFormatException failure;
 
@@ -131,18 +141,55 @@ public abstract sealed class CaptureReader implements FrameSource permits PcapRe
                 return false;
             }
         } catch (CaptureFormatException e) {
-            failure = e;
-            throw e;
+            failure = withFrame(e);
+            throw failure;
         } catch (IOException e) {
             // Mapping failed (the file shrank under us, or the system ran out of address space), or the
             // compressed file could not be read.
-            failure = new CaptureFormatException(source.path(), position(), "unreadable data", e.toString());
+            failure = withFrame(new CaptureFormatException(source.path(), position(), "unreadable data", e.toString()));
             throw failure;
         }
         frame.frameNumber = ++frameNumber;
         frame.buffer = source.buffer();
+        if (frame.capturedLength > frame.originalLength) {
+            // A frame is at least as long as the bytes captured of it; the decoder reads a shorter original
+            // length as a snapped frame, which it is not.
+            warnings.note(CaptureWarnings.Kind.ABOVE_ORIGINAL_LENGTH, frameNumber, frame.fileOffset,
+                    frame.capturedLength + " bytes captured, " + frame.originalLength + " on the wire");
+            frame.originalLength = frame.capturedLength;
+        }
         return true;
     }
+
+    /** The error said of the frame it broke (a frame's record) or of the last frame read (another block). */
+    private CaptureFormatException withFrame(CaptureFormatException e) {
+        if (e.framesBefore() >= 0) {
+            return e;
+        }
+        return brokenRecordHoldsFrame() ? e.ofFrame(frameNumber + 1) : e.afterFrame(frameNumber);
+    }
+
+    /** Frames read so far with lengths that were wrong but harmless (each read anyway), by kind. */
+    public CaptureWarnings lengthWarnings() {
+        return warnings;
+    }
+
+    /** One line per kind of {@link #lengthWarnings()}, naming the file and the first frame of each. */
+    @Override
+    public List<String> warnings() {
+        return warnings.messages(source.path());
+    }
+
+    /** The number the frame being read will get. */
+    long nextFrameNumber() {
+        return frameNumber + 1;
+    }
+
+    /**
+     * Whether the record or block where reading stopped holds a frame (every classic pcap record; pcapng
+     * packet blocks), so that an error there is said to be "of frame N" rather than "after frame N".
+     */
+    abstract boolean brokenRecordHoldsFrame();
 
     @Override
     public double progress() {

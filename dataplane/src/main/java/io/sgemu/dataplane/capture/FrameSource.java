@@ -1,6 +1,7 @@
 package io.sgemu.dataplane.capture;
 
 import java.io.IOException;
+import java.util.List;
 
 /**
  * Where a replay's frames come from: a capture file ({@link CaptureReader}) or frames made on the fly
@@ -22,6 +23,14 @@ public interface FrameSource extends AutoCloseable {
 
     /** How much of the input is consumed, from 0 to 1, for progress reports; -1 when it cannot be told. */
     double progress();
+
+    /**
+     * Problems of the input that did not stop it, one line each, naming the input and the first frame
+     * concerned (e.g. frames read although their lengths disagreed); empty when there were none.
+     */
+    default List<String> warnings() {
+        return List.of();
+    }
 
     @Override
     void close() throws IOException;

@@ -12,11 +12,18 @@ import java.nio.ByteOrder;
 final class PcapReader extends CaptureReader {
 
     static final int FILE_HEADER = 24;
+    /**
+     * libpcap's largest snapshot length (MAXIMUM_SNAPLEN): it reads a frame above the file's snapshot length
+     * up to this many bytes, and takes a larger captured length for a damaged file.
+     */
+    static final int MAX_CAPTURED_LENGTH = 262_144;
 
     private final ByteOrder order;
     private final long fractionToNanos;
     private final int recordHeader;
     private final int linkType;
+    /** The snapshot length of the file header; 0 when the writer left it unset. */
+    private final long snapLength;
     private long position = FILE_HEADER;
 
     PcapReader(CaptureSource source, ByteOrder order, int magic) throws IOException {
@@ -37,11 +44,17 @@ final class PcapReader extends CaptureReader {
         }
         // The upper bits of the link-type field carry FCS information; the type is the low 16 bits.
         this.linkType = source.buffer().getInt(index + 20, order) & 0xFFFF;
+        this.snapLength = source.buffer().getInt(index + 16, order) & 0xFFFF_FFFFL;
     }
 
     @Override
     public String format() {
         return "pcap";
+    }
+
+    @Override
+    boolean brokenRecordHoldsFrame() {
+        return true; // every record is a frame
     }
 
     @Override
@@ -64,6 +77,12 @@ final class PcapReader extends CaptureReader {
         long fraction = source.buffer().getInt(index + 4, order) & 0xFFFF_FFFFL;
         long captured = source.buffer().getInt(index + 8, order) & 0xFFFF_FFFFL;
         long original = source.buffer().getInt(index + 12, order) & 0xFFFF_FFFFL;
+        if (captured > MAX_CAPTURED_LENGTH && captured > snapLength) {
+            throw error(position, "captured length too large",
+                    "header says " + captured + " bytes, more than " + (snapLength > MAX_CAPTURED_LENGTH
+                            ? "the snapshot length " + snapLength
+                            : "the " + MAX_CAPTURED_LENGTH + " bytes libpcap accepts") + " (a damaged record header)");
+        }
         // Counted from the record's start, so that a stream cut short inside the frame is reported there.
         left = source.remaining(position, recordHeader + captured);
         if (captured > left - recordHeader) {
@@ -72,6 +91,10 @@ final class PcapReader extends CaptureReader {
         }
         if (captured + recordHeader > source.windowSize()) {
             throw error(position, "record too large", "header says " + captured + " bytes");
+        }
+        if (snapLength != 0 && captured > snapLength) {
+            warnings.note(CaptureWarnings.Kind.ABOVE_SNAPSHOT_LENGTH, nextFrameNumber(), position,
+                    captured + " bytes, snapshot length " + snapLength);
         }
         index = source.map(position, recordHeader + (int) captured);
         frame.fileOffset = position;

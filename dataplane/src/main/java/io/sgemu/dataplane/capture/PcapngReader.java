@@ -42,6 +42,8 @@ final class PcapngReader extends CaptureReader {
 
     private ByteOrder order = ByteOrder.LITTLE_ENDIAN;
     private long position;
+    /** Type of the block being read, -1 before its header is read (for "of frame N" in messages). */
+    private int blockType = -1;
     private boolean inSection;
     private long lastTimeNanos;
 
@@ -63,6 +65,11 @@ final class PcapngReader extends CaptureReader {
     }
 
     @Override
+    boolean brokenRecordHoldsFrame() {
+        return blockType == EPB || blockType == SPB || blockType == PB;
+    }
+
+    @Override
     long position() {
         return position;
     }
@@ -71,6 +78,7 @@ final class PcapngReader extends CaptureReader {
     boolean readFrame(CapturedFrame frame) throws IOException {
         UnsafeBuffer buf = source.buffer();
         while (true) {
+            blockType = -1;
             long left = source.remaining(position, 12);
             if (left == 0) {
                 return false;
@@ -95,6 +103,7 @@ final class PcapngReader extends CaptureReader {
                 throw error(position, "block outside any section", "the file must start with a section header");
             }
             int type = buf.getInt(index, order);
+            blockType = type;
             long length = buf.getInt(index + 4, order) & 0xFFFF_FFFFL;
             if (length < 12 || (length & 3) != 0) {
                 throw error(position, "bad block length",
@@ -233,11 +242,17 @@ final class PcapngReader extends CaptureReader {
             throw error(at, block + " on undeclared interface " + interfaceId,
                     "the section declares " + interfaceCount + " interface" + (interfaceCount == 1 ? "" : "s"));
         }
-        if (captured > room) {
-            throw error(at, block + " captured length exceeds the block",
-                    "says " + captured + " bytes, block holds " + room);
-        }
         int id = (int) interfaceId;
+        if (captured > room) {
+            // The block's own length is sound (its trailer agrees), so the next block is found: read the
+            // bytes the block holds rather than give up on the rest of the file.
+            warnings.note(CaptureWarnings.Kind.BEYOND_BLOCK, nextFrameNumber(), at,
+                    block + " says " + captured + " bytes, block holds " + room);
+            captured = room;
+        } else if (snapLengths[id] != 0 && captured > snapLengths[id]) {
+            warnings.note(CaptureWarnings.Kind.ABOVE_SNAPSHOT_LENGTH, nextFrameNumber(), at,
+                    captured + " bytes, snapshot length " + snapLengths[id] + " of interface " + id);
+        }
         frame.fileOffset = at;
         frame.timeNanos = toNanos(timestamp, resolutions[id]) + offsetSeconds[id] * NANOS_PER_SECOND;
         frame.linkType = linkTypes[id];

@@ -158,7 +158,7 @@ class CaptureReaderErrorTest {
         try (CaptureReader reader = CaptureReader.open(file)) {
             assertThatThrownBy(() -> reader.next(new CapturedFrame()))
                     .isInstanceOf(CaptureFormatException.class)
-                    .hasMessage(file + ": truncated record at offset 24: header says 1500 bytes, 200 left");
+                    .hasMessage(file + ": truncated record of frame 1 at offset 24: header says 1500 bytes, 200 left");
         }
     }
 
@@ -276,7 +276,7 @@ class CaptureReaderErrorTest {
         Files.write(file, b);
         Object[] result = readAll(file);
         assertThat(result[0]).isEqualTo(3);
-        assertThat((String) result[1]).isEqualTo(file + ": enhanced packet block on undeclared interface 1 at offset "
+        assertThat((String) result[1]).isEqualTo(file + ": enhanced packet block on undeclared interface 1 of frame 4 at offset "
                 + lastEpb + ": the section declares 1 interface");
     }
 
@@ -285,7 +285,7 @@ class CaptureReaderErrorTest {
         Path file = pcapngWith(ByteOrder.BIG_ENDIAN, w -> w.writeBlock(3, new byte[] {0, 0, 0, 4, 1, 2, 3, 4}));
         Object[] result = readAll(file);
         assertThat(result[0]).isEqualTo(0);
-        assertThat((String) result[1]).isEqualTo(file + ": simple packet block on undeclared interface 0 at offset 28: "
+        assertThat((String) result[1]).isEqualTo(file + ": simple packet block on undeclared interface 0 of frame 1 at offset 28: "
                 + "the section declares no interface");
     }
 
@@ -302,7 +302,7 @@ class CaptureReaderErrorTest {
         Files.write(file, b);
         Object[] result = readAll(file);
         assertThat(result[0]).isEqualTo(1);
-        assertThat((String) result[1]).isEqualTo(file + ": bad block length at offset " + nrb
+        assertThat((String) result[1]).isEqualTo(file + ": bad block length after frame 1 at offset " + nrb
                 + ": block type 0x4 says 18 bytes (must be a multiple of 4, at least 12)");
     }
 
@@ -317,7 +317,7 @@ class CaptureReaderErrorTest {
         Files.write(file, b);
         Object[] result = readAll(file);
         assertThat(result[0]).isEqualTo(0);
-        assertThat((String) result[1]).isEqualTo(file + ": block length mismatch at offset " + (b.length - 52)
+        assertThat((String) result[1]).isEqualTo(file + ": block length mismatch of frame 1 at offset " + (b.length - 52)
                 + ": header says 52 bytes, trailer says 36");
     }
 
@@ -329,22 +329,110 @@ class CaptureReaderErrorTest {
         b[8] = 0x11;
         Files.write(file, b);
         Object[] result = readAll(file);
-        assertThat((String) result[1]).startsWith(file + ": bad section header byte-order magic at offset 0: ");
+        assertThat((String) result[1]).startsWith(file + ": bad section header byte-order magic before the first frame at offset 0: ");
     }
 
     @Test
-    void capturedLengthBeyondTheBlockIsAnError() throws IOException {
+    void capturedLengthBeyondTheBlockIsReadWithTheBlocksBytesAndCounted() throws IOException {
         Path file = pcapngWith(ByteOrder.LITTLE_ENDIAN, w -> {
             w.addInterface(LinkType.RAW);
             w.writePacket(0, 1, new byte[20]);
+            w.writePacket(0, 2, new byte[24]);
         });
         byte[] b = Files.readAllBytes(file);
-        int epb = b.length - 52;
+        int epb = b.length - 56 - 52;
         ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).putInt(epb + 20, 21);
         Files.write(file, b);
+        try (CaptureReader reader = CaptureReader.open(file)) {
+            CapturedFrame frame = new CapturedFrame();
+            assertThat(reader.next(frame)).isTrue();
+            assertThat(frame.capturedLength).isEqualTo(20);
+            // The block was sound: the next one is read too.
+            assertThat(reader.next(frame)).isTrue();
+            assertThat(frame.frameNumber).isEqualTo(2);
+            assertThat(frame.capturedLength).isEqualTo(24);
+            assertThat(reader.next(frame)).isFalse();
+            assertThat(reader.lengthWarnings().count(CaptureWarnings.Kind.BEYOND_BLOCK)).isEqualTo(1);
+            assertThat(reader.warnings()).containsExactly(file + ": 1 frame with a captured length beyond the end "
+                    + "of their packet block (first: frame 1 at offset " + epb + ": enhanced packet block says 21 bytes, "
+                    + "block holds 20); read with the bytes the block holds");
+        }
+    }
+
+    /** A pcap with snapshot length 100 and frames of these captured/original lengths. */
+    private Path pcapWithLengths(int[][] lengths) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (PcapWriter w = new PcapWriter(bytes, LinkType.RAW, PcapWriter.Precision.MICROSECONDS,
+                ByteOrder.LITTLE_ENDIAN, 100)) {
+            for (int i = 0; i < lengths.length; i++) {
+                byte[] frame = new byte[lengths[i][0]];
+                Arrays.fill(frame, (byte) (i + 1));
+                w.write(1_000L * (i + 1), frame, 0, frame.length, Math.max(lengths[i][0], lengths[i][1]));
+            }
+        }
+        // The writer refuses an original length below the captured one: patch it in.
+        byte[] b = bytes.toByteArray();
+        int record = 24;
+        for (int[] l : lengths) {
+            ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).putInt(record + 12, l[1]);
+            record += 16 + l[0];
+        }
+        Path file = dir.resolve("lengths.pcap");
+        Files.write(file, b);
+        return file;
+    }
+
+    @Test
+    void capturedLengthAboveTheSnapshotLengthIsReadWholeAndCounted() throws IOException {
+        Path file = pcapWithLengths(new int[][] {{60, 60}, {150, 150}, {80, 80}, {200, 300}});
+        try (CaptureReader reader = CaptureReader.open(file)) {
+            CapturedFrame frame = new CapturedFrame();
+            List<Integer> lengths = new ArrayList<>();
+            while (reader.next(frame)) {
+                lengths.add(frame.capturedLength);
+                assertThat(frame.buffer.getByte(frame.offset + frame.capturedLength - 1)).isEqualTo((byte) frame.frameNumber);
+            }
+            assertThat(lengths).containsExactly(60, 150, 80, 200);
+            assertThat(reader.lengthWarnings().count(CaptureWarnings.Kind.ABOVE_SNAPSHOT_LENGTH)).isEqualTo(2);
+            assertThat(reader.lengthWarnings().firstFrame(CaptureWarnings.Kind.ABOVE_SNAPSHOT_LENGTH)).isEqualTo(2);
+            assertThat(reader.warnings()).containsExactly(file + ": 2 frames with a captured length above the snapshot "
+                    + "length (first: frame 2 at offset " + (24 + 16 + 60) + ": 150 bytes, snapshot length 100); read whole");
+        }
+    }
+
+    @Test
+    void capturedLengthAboveTheOriginalLengthRaisesTheOriginalLength() throws IOException {
+        Path file = pcapWithLengths(new int[][] {{60, 60}, {40, 20}});
+        try (CaptureReader reader = CaptureReader.open(file)) {
+            CapturedFrame frame = new CapturedFrame();
+            assertThat(reader.next(frame)).isTrue();
+            assertThat(reader.next(frame)).isTrue();
+            assertThat(frame.capturedLength).isEqualTo(40);
+            assertThat(frame.originalLength).isEqualTo(40);
+            assertThat(reader.next(frame)).isFalse();
+            assertThat(reader.lengthWarnings().count(CaptureWarnings.Kind.ABOVE_ORIGINAL_LENGTH)).isEqualTo(1);
+            assertThat(reader.warnings()).singleElement().asString().contains("frame 2")
+                    .contains("40 bytes captured, 20 on the wire");
+        }
+    }
+
+    @Test
+    void anAbsurdCapturedLengthIsAnErrorNamingTheFrameEvenWhenTheBytesAreThere() throws IOException {
+        // Frame 3's header says 300000 bytes and the file holds them: libpcap refuses such a record too.
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (PcapWriter w = new PcapWriter(bytes, LinkType.RAW, PcapWriter.Precision.MICROSECONDS,
+                ByteOrder.LITTLE_ENDIAN, 65535)) {
+            w.write(1, new byte[20]);
+            w.write(2, new byte[20]);
+            w.write(3, new byte[300_000]);
+        }
+        Path file = dir.resolve("absurd.pcap");
+        Files.write(file, bytes.toByteArray());
         Object[] result = readAll(file);
-        assertThat((String) result[1]).isEqualTo(file + ": enhanced packet block captured length exceeds the block at "
-                + "offset " + epb + ": says 21 bytes, block holds 20");
+        assertThat(result[0]).isEqualTo(2);
+        int third = 24 + 2 * (16 + 20);
+        assertThat((String) result[1]).isEqualTo(file + ": captured length too large of frame 3 at offset " + third
+                + ": header says 300000 bytes, more than the 262144 bytes libpcap accepts (a damaged record header)");
     }
 
     @Test

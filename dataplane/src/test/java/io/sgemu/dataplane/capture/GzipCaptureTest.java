@@ -338,7 +338,9 @@ class GzipCaptureTest {
             }
             assertThat(read.error()).as(ctx).isNotNull();
             assertThat(read.error().getMessage()).as(ctx)
-                    .startsWith(file + ": compressed capture cut short at offset ")
+                    // A cut in the file header names no frame; later, the frame it broke or the last one read.
+                    .matches(java.util.regex.Pattern.quote(file + ": compressed capture cut short") + "( of frame "
+                            + (complete + 1) + "| after frame " + complete + "| before the first frame)? at offset .*")
                     .contains("decompressed bytes");
             assertThat(read.error().offset()).as(ctx).isLessThanOrEqualTo(recovered);
         }
