@@ -86,6 +86,7 @@ final class ReplayCommand implements Callable<Integer> {
             description = {"Also write the summary as one JSON object to FILE:",
                 "{\"frames\", \"accepted\", \"rejected\", \"skipped\": N, \"skipped_by_reason\": {REASON: N}, "
                     + "\"changes_applied\", \"changes_pending\": N, \"capture_error\": MESSAGE (only when the capture broke off), "
+                    + "\"capture_warnings\": [MESSAGE] (only when frames had inconsistent lengths and were read whole), "
                     + "\"enis\": {ENI: {\"stages\": {STAGE: {\"accepted_packets\", \"accepted_bytes\", "
                     + "\"rejected_packets\", \"rejected_bytes\": N}}, \"conntrack_allowance_exceeded\": N, "
                     + "\"conntrack_allowance_available\": N (only for an ENI with an allowance), \"tracked_connections\": N}}}",

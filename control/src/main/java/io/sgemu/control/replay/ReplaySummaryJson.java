@@ -18,6 +18,7 @@ import java.util.Map;
  *  "skipped_by_reason": {"REASON": N, ...},
  *  "changes_applied": N, "changes_pending": N,
  *  "capture_error": "MESSAGE",                   (only when the capture broke off)
+ *  "capture_warnings": ["MESSAGE", ...],         (only when frames had inconsistent lengths, read whole)
  *  "enis": {"ENI-ID": {
  *      "stages": {"sg-egress" | "nacl-egress" | "nacl-ingress" | "sg-ingress" | "conntrack-allowance":
  *                 {"accepted_packets": N, "accepted_bytes": N, "rejected_packets": N, "rejected_bytes": N}},
@@ -46,6 +47,9 @@ public final class ReplaySummaryJson {
         m.put("changes_pending", r.changesPending);
         if (r.captureError != null) {
             m.put("capture_error", r.captureError);
+        }
+        if (!r.captureWarnings.isEmpty()) {
+            m.put("capture_warnings", r.captureWarnings);
         }
         Map<String, Object> enis = new LinkedHashMap<>();
         if (r.counters != null) {

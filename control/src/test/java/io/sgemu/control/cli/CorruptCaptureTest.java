@@ -129,8 +129,12 @@ class CorruptCaptureTest {
     @Test
     void capturedLengthsAboveTheSnapshotLengthAreJudgedWholeWithOneWarning() throws IOException {
         // A snapshot length of 60 in the file header: most frames of the example are longer.
-        Outcome o = replay(patchInt(whole, 16, 60), "snap.pcap");
+        Path summary = tmp.resolve("snap-summary.json");
+        Outcome o = replay(patchInt(whole, 16, 60), "snap.pcap", "--summary", summary.toString());
         CliRun run = o.run();
+        com.fasterxml.jackson.databind.JsonNode json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(summary.toFile());
+        assertThat(json.path("capture_warnings")).as("the summary carries the warning").hasSize(1);
+        assertThat(json.path("capture_warnings").get(0).asText()).contains("above the snapshot length");
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(o.verdicts()).isEqualTo(allVerdicts);
         List<String> warnings = run.err().lines().filter(l -> l.startsWith("warning: ")).toList();
