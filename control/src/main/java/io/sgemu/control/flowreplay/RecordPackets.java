@@ -46,8 +46,8 @@ final class RecordPackets {
         return switch (protocol) {
             case PROTO_TCP -> 20;
             case PROTO_UDP -> 8;
-            case PROTO_ICMP -> v4 ? 8 : 0;
-            case PROTO_ICMPV6 -> v4 ? 0 : 8;
+            // Either number gets an ICMP header, also on the other family (a record may say so).
+            case PROTO_ICMP, PROTO_ICMPV6 -> 8;
             default -> 0;
         };
     }
