@@ -15,9 +15,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -75,7 +78,7 @@ final class FlowLogFileReader {
                 if (line.isBlank()) {
                     continue;
                 }
-                if (FlowLogParser.isHeader(line)) {
+                if (isHeader(line)) {
                     parser = new FlowLogParser(headerFormat(file, number, line));
                     continue;
                 }
@@ -91,6 +94,23 @@ final class FlowLogFileReader {
             throw new FlowLogInputException(file + ": cannot read the flow-log file: " + e.getMessage(), e);
         }
         return null;
+    }
+
+    /** Every field name: a line whose first word is one of them is a header (no field's value is a name). */
+    private static final Set<String> FIELD_NAMES = Arrays.stream(FlowLogField.values()).map(FlowLogField::awsName)
+            .collect(Collectors.toUnmodifiableSet());
+
+    /** As {@link FlowLogParser#isHeader}, without an exception per record line (it costs more than the line). */
+    static boolean isHeader(String line) {
+        int from = 0;
+        while (from < line.length() && Character.isWhitespace(line.charAt(from))) {
+            from++;
+        }
+        int to = from;
+        while (to < line.length() && !Character.isWhitespace(line.charAt(to))) {
+            to++;
+        }
+        return FIELD_NAMES.contains(line.substring(from, to));
     }
 
     private static InputStream open(Path file) throws IOException {
@@ -143,18 +163,19 @@ final class FlowLogFileReader {
     private void record(Path file, int number, FlowLogParser parser, String line) {
         FlowLogRecord r;
         try {
-            r = parser.parse(line).toRecord();
+            r = parse(parser.format(), line).toRecord();
         } catch (IllegalArgumentException e) {
             stats.badLine(file + ":" + number, e.getMessage());
             return;
         }
-        stats.records++;
         switch (r.logStatus()) {
             case NODATA -> {
+                stats.records++;
                 stats.noData++;
                 return;
             }
             case SKIPDATA -> {
+                stats.records++;
                 stats.skipData++;
                 return;
             }
@@ -162,24 +183,49 @@ final class FlowLogFileReader {
             }
         }
         String problem = check(r);
+        IpAddress src = r.pktSrcaddr() != null ? r.pktSrcaddr() : r.srcaddr();
+        IpAddress dst = r.pktDstaddr() != null ? r.pktDstaddr() : r.dstaddr();
+        if (problem == null && src.family() != dst.family()) {
+            problem = "source " + src + " and destination " + dst + " differ in family";
+        }
         if (problem != null) {
-            stats.records--;
             stats.badLine(file + ":" + number, problem);
             return;
         }
-        IpAddress src = r.pktSrcaddr() != null ? r.pktSrcaddr() : r.srcaddr();
-        IpAddress dst = r.pktDstaddr() != null ? r.pktDstaddr() : r.dstaddr();
-        if (src.family() != dst.family()) {
-            stats.records--;
-            stats.badLine(file + ":" + number, "source " + src + " and destination " + dst + " differ in family");
-            return;
-        }
+        stats.records++;
         int iface = FlowRecordTable.NO_INTERFACE;
         if (r.eni() != null && r.eni().interfaceId() != null) {
             iface = interfaces.computeIfAbsent(r.eni().interfaceId(), k -> interfaces.size());
         }
         table.add(src, dst, r.srcport(), r.dstport(), r.protocol(), r.tcpFlags(), r.packets(), r.bytes(), r.start(),
                 r.end(), iface);
+    }
+
+    /**
+     * As {@link FlowLogParser#parse} (fields split on runs of whitespace), without a regular expression per
+     * line: a flow log has millions of lines.
+     */
+    static FlowLogLine parse(FlowLogFormat format, String line) {
+        List<String> values = new ArrayList<>(format.fields().size());
+        int n = line.length();
+        int i = 0;
+        while (i < n) {
+            while (i < n && Character.isWhitespace(line.charAt(i))) {
+                i++;
+            }
+            int from = i;
+            while (i < n && !Character.isWhitespace(line.charAt(i))) {
+                i++;
+            }
+            if (i > from) {
+                values.add(line.substring(from, i));
+            }
+        }
+        if (values.size() != format.fields().size()) {
+            throw new IllegalArgumentException("the line has " + values.size() + " fields but the format has "
+                    + format.fields().size() + " (" + format.header() + ")");
+        }
+        return new FlowLogLine(format, values);
     }
 
     /** What makes a record with status OK unusable, or null. */

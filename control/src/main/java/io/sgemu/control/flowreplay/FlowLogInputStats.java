@@ -32,7 +32,7 @@ public final class FlowLogInputStats {
         return files;
     }
 
-    /** Records read (lines that parsed), NODATA and SKIPDATA records included, duplicates included. */
+    /** Records read: lines that parsed into a usable record, NODATA and SKIPDATA records and duplicates included. */
     public long records() {
         return records;
     }

@@ -23,7 +23,17 @@ final class RecordPackets {
     private static final int PROTO_ICMPV6 = 58;
     private static final long NANOS = 1_000_000_000L;
 
+    /**
+     * Frames built lately, by record, length and TCP flags: most packets of a record are alike (two sizes,
+     * plain ACKs), so most frames are copies of one built before. Direct-mapped and bounded (at most
+     * {@value #CACHE_SLOTS} frames of at most {@value #CACHE_MAX_BYTES} bytes).
+     */
+    private static final int CACHE_SLOTS = 8192;
+    private static final int CACHE_MAX_BYTES = 2048;
+
     private final PacketBuilder builder = PacketBuilder.ip("0.0.0.0", "0.0.0.0");
+    private final long[] cacheKeys = new long[CACHE_SLOTS];
+    private final byte[][] cacheFrames = new byte[CACHE_SLOTS][];
 
     private RecordPackets() {
     }
@@ -34,7 +44,7 @@ final class RecordPackets {
 
     /** The smallest IP packet of the record's protocol: IP header plus the transport header we write. */
     static int minimalLength(boolean v4, int protocol) {
-        return (v4 ? 20 : 40) + transportHeader(v4, protocol);
+        return (v4 ? 20 : 40) + transportHeader(protocol);
     }
 
     /** The largest: the IPv4 total length, or the IPv6 header plus the largest payload length. */
@@ -42,7 +52,7 @@ final class RecordPackets {
         return v4 ? 65535 : 40 + 65535;
     }
 
-    private static int transportHeader(boolean v4, int protocol) {
+    private static int transportHeader(int protocol) {
         return switch (protocol) {
             case PROTO_TCP -> 20;
             case PROTO_UDP -> 8;
@@ -104,16 +114,32 @@ final class RecordPackets {
         return flags;
     }
 
-    /** The raw IP bytes of packet {@code k} of record {@code i}. */
+    /** The raw IP bytes of packet {@code k} of record {@code i}; do not change them (they may be reused). */
     byte[] build(FlowRecordTable t, int i, long k) {
+        int length = length(t, i, k);
+        int flags = t.protocol(i) == PROTO_TCP ? tcpFlags(t, i, k) : 0;
+        long key = ((long) i << 32) | ((long) length << 8) | flags;
+        int slot = (int) ((key * 0x9E3779B97F4A7C15L) >>> 51) & (CACHE_SLOTS - 1);
+        if (cacheFrames[slot] != null && cacheKeys[slot] == key) {
+            return cacheFrames[slot];
+        }
+        byte[] frame = buildNew(t, i, length, flags);
+        if (frame.length <= CACHE_MAX_BYTES) {
+            cacheKeys[slot] = key;
+            cacheFrames[slot] = frame;
+        }
+        return frame;
+    }
+
+    private byte[] buildNew(FlowRecordTable t, int i, int length, int flags) {
         IpAddress src = t.src(i);
         IpAddress dst = t.dst(i);
         boolean v4 = src.isV4();
         int protocol = t.protocol(i);
-        int payload = length(t, i, k) - minimalLength(v4, protocol);
+        int payload = length - minimalLength(v4, protocol);
         builder.addresses(src, dst);
         switch (protocol) {
-            case PROTO_TCP -> builder.tcp(t.srcport(i), t.dstport(i), tcpFlags(t, i, k), payload);
+            case PROTO_TCP -> builder.tcp(t.srcport(i), t.dstport(i), flags, payload);
             case PROTO_UDP -> builder.udp(t.srcport(i), t.dstport(i), payload);
             default -> {
                 if ((protocol == PROTO_ICMP && v4) || (protocol == PROTO_ICMPV6 && !v4)) {
