@@ -140,4 +140,16 @@ class FlowLogInputCliTest {
             }
         }
     }
+
+    @Test
+    void duplicatesAreDroppedUnlessKeepDuplicateRecordsIsGiven() throws IOException {
+        String line = FlowLogInputTest.V2.get(0);
+        Path log = write("dup.log", List.of(line, line.replace("eni-1235b8ca123456789", "eni-0000000000000000b")));
+        Run dropped = Run.of("replay", "--config", WORLD, "--flow-log-input", log.toString());
+        assertThat(dropped.exitCode()).as(dropped.err()).isZero();
+        assertThat(dropped.out()).contains("frames: 20 ").contains("duplicates removed: 1,");
+        Run kept = Run.of("replay", "--config", WORLD, "--flow-log-input", log.toString(), "--keep-duplicate-records");
+        assertThat(kept.exitCode()).as(kept.err()).isZero();
+        assertThat(kept.out()).contains("frames: 40 ").contains("duplicates removed: 0,");
+    }
 }

@@ -226,4 +226,25 @@ class FlowLogInputTest {
             assertThat((long) n).isEqualTo(s.stats().records()).isPositive().isLessThan(2000);
         }
     }
+
+    @Test
+    void concatenatedObjectsSwitchFormatAtEachHeaderLine() throws IOException {
+        byte[] first = gzip(String.join("\n", FlowLogInputTest.V2.subList(0, 1)).concat("\n").getBytes(StandardCharsets.UTF_8));
+        byte[] second = gzip(("start end srcaddr dstaddr srcport dstport protocol packets bytes\n"
+                + "1418530010 1418530012 10.0.0.9 10.0.0.8 5000 53 17 3 300\n").getBytes(StandardCharsets.UTF_8));
+        Path both = tmp.resolve("both.gz");
+        byte[] all = Arrays.copyOf(first, first.length + second.length);
+        System.arraycopy(second, 0, all, first.length, second.length);
+        Files.write(both, all);
+        try (FlowLogFrameSource s = FlowLogFrameSource.open(List.of(both), true)) {
+            List<Frame> fs = frames(s);
+            assertThat(fs).hasSize(20 + 3);
+            assertThat(s.stats().badLines()).isZero();
+            // The UDP packets are 100 bytes each, at 1418530010, 11 and 12 seconds.
+            assertThat(fs.stream().filter(f -> f.bytes().get(9) == 17).map(Frame::timeNanos).toList())
+                    .containsExactly(1418530010_000_000_000L, 1418530011_000_000_000L, 1418530012_000_000_000L);
+            assertThat(fs.stream().filter(f -> f.bytes().get(9) == 17).map(f -> f.bytes().size()).toList())
+                    .containsOnly(100);
+        }
+    }
 }
