@@ -5,6 +5,7 @@ import io.sgemu.control.diff.DiffJson;
 import io.sgemu.control.diff.DiffReport;
 import io.sgemu.control.diff.DiffTable;
 import io.sgemu.control.diff.TrafficInput;
+import io.sgemu.dataplane.capture.FrameSource;
 import io.sgemu.control.diff.WorldDiff;
 import io.sgemu.control.reference.EvaluatorSettings;
 import io.sgemu.dataplane.capture.CaptureFormatException;
@@ -46,10 +47,13 @@ final class DiffCommand implements Callable<Integer> {
                 + "sgemu YAML, or folders of them; all are merged).")
     List<Path> against;
 
-    // Not required by the parser: the traffic may come from another kind of input (see traffic()).
+    // Not required by the parser: the traffic comes from --pcap or from --flow-log-input (see traffic()).
     @Option(names = "--pcap", paramLabel = "FILE",
-            description = "The traffic (required): a capture, pcap or pcapng, either gzip-compressed.")
+            description = "The traffic: a capture, pcap or pcapng, either gzip-compressed (or --flow-log-input).")
     Path pcap;
+
+    @Mixin
+    FlowLogInputOptions flowLogInput;
 
     @Option(names = "--json", paramLabel = "FILE|-",
             description = {"Also write the whole report as one JSON document to FILE, or '-' for stdout (the table "
@@ -99,9 +103,9 @@ final class DiffCommand implements Callable<Integer> {
         if (tcpCloseLinger < 0) {
             throw new UserInputException("--tcp-close-linger must not be negative");
         }
-        TrafficInput traffic = traffic();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        TrafficInput traffic = traffic(err);
         LoadedWorld before = world.load();
         LoadedWorld after = WorldOptions.load(against, world.strictQuotas);
         before.warnings().forEach(w -> err.println("warning: --config: " + w));
@@ -135,17 +139,28 @@ final class DiffCommand implements Callable<Integer> {
         return failOnChange && report.anythingChanged() ? SgemuCommand.EXIT_INCOMPLETE : 0;
     }
 
-    /**
-     * The traffic to replay, from exactly one input option.
-     *
-     * <p>Second traffic kind: flow-log input ({@code --flow-log-input FILE...}, frames made from flow-log
-     * records by a {@link io.sgemu.dataplane.capture.FrameSource}) plugs in here. Add its option next to
-     * {@code --pcap}, refuse both at once, and return a {@link TrafficInput} whose {@code kind()} is
-     * {@code flow-log} and whose {@code open()} returns that source; the report needs nothing else.
-     */
-    private TrafficInput traffic() {
+    /** The traffic to replay, from exactly one input option: a capture, or packets made from flow-log records. */
+    private TrafficInput traffic(PrintWriter err) {
+        if ((pcap != null) == flowLogInput.given()) {
+            throw new UserInputException("diff needs traffic from exactly one input: --pcap FILE or --flow-log-input FILE...");
+        }
         if (pcap == null) {
-            throw new UserInputException("diff needs traffic: --pcap FILE");
+            return new TrafficInput() {
+                @Override
+                public String kind() {
+                    return "flow-log";
+                }
+
+                @Override
+                public String name() {
+                    return String.join(",", flowLogInput.files.stream().map(Path::toString).toList());
+                }
+
+                @Override
+                public FrameSource open() {
+                    return flowLogInput.open(err);
+                }
+            };
         }
         if (!Files.isRegularFile(pcap)) {
             throw new UserInputException(pcap + ": no such capture file");

@@ -16,6 +16,8 @@ import io.sgemu.control.replay.ReplaySummary;
 import io.sgemu.control.replay.ReplaySummaryJson;
 import io.sgemu.control.replay.VerdictWriter;
 import io.sgemu.dataplane.capture.CaptureFormatException;
+import io.sgemu.dataplane.capture.CaptureReader;
+import io.sgemu.dataplane.capture.FrameSource;
 import io.sgemu.dataplane.flowlog.FlowLogAggregator;
 import io.sgemu.dataplane.flowlog.FlowLogFormat;
 import io.sgemu.dataplane.flowlog.FlowLogSink;
@@ -38,8 +40,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code sgemu replay}: judges every frame of a capture and writes verdicts, flow logs and a summary. */
 @Command(name = "replay", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Replay a capture (pcap or pcapng) against a world: what AWS would do to each packet, "
-            + "and the flow logs it would write.",
+        description = {"Replay a capture (pcap or pcapng), or the traffic recorded flow logs describe, against a "
+            + "world: what AWS would do to each packet, and the flow logs it would write.",
             "Capture timestamps are the clock. Ends with a per-ENI summary (on stdout, or on stderr when "
                 + "stdout carries verdicts or flow logs).",
             "Exit code 0; 1 when the capture broke off (everything before the break is still judged and "
@@ -49,9 +51,13 @@ final class ReplayCommand implements Callable<Integer> {
     @Mixin
     WorldOptions world;
 
-    @Option(names = "--pcap", required = true, paramLabel = "FILE",
-            description = "The capture: classic pcap (µs or ns, either byte order) or pcapng.")
+    @Option(names = "--pcap", paramLabel = "FILE",
+            description = "The capture: classic pcap (µs or ns, either byte order) or pcapng. "
+                + "Give --pcap or --flow-log-input.")
     Path pcap;
+
+    @Mixin
+    FlowLogInputOptions flowLogInput;
 
     @Option(names = "--changes", paramLabel = "FILE",
             description = {"JSON Lines of EC2 API calls to apply during the replay: "
@@ -176,7 +182,10 @@ final class ReplayCommand implements Callable<Integer> {
         if (fragmentTableSize < 1 || fragmentTableSize > (1 << 28)) {
             throw new UserInputException("--fragment-table-size must be 1 to " + (1 << 28));
         }
-        if (!Files.isRegularFile(pcap)) {
+        if ((pcap != null) == flowLogInput.given()) {
+            throw new UserInputException("give exactly one input: --pcap FILE or --flow-log-input FILE...");
+        }
+        if (pcap != null && !Files.isRegularFile(pcap)) {
             throw new UserInputException(pcap + ": no such capture file");
         }
         if ("-".equals(verdicts) && "-".equals(flowLogs)) {
@@ -206,6 +215,7 @@ final class ReplayCommand implements Callable<Integer> {
         EvaluatorSettings settings = EvaluatorSettings.DEFAULT.withTcpCloseLingerSeconds(tcpCloseLinger)
                 .withFragments(fragmentTimeout, fragmentTableSize);
         try (FlowLogDeliveryOptions.S3Delivery s3 = flowLogDelivery.open(format, loaded.world(), settings.region());
+             FrameSource input = openInput(err);
              Writer verdictStream = open(verdicts, out);
              Writer flowStream = open(flowLogs, out);
              Writer summaryStream = summary == null ? null : open(summary.toString(), out);
@@ -221,11 +231,11 @@ final class ReplayCommand implements Callable<Integer> {
                 if (engine.equals("reference")) {
                     FlowLogAggregator aggregator = flowSink == null ? null : new FlowLogAggregator(aggregationInterval, flowSink);
                     result = new Replayer(loaded.world(), changeList, settings, aggregator, verdictWriter)
-                            .writeFrames(frameOutputs).pace(pacer).progress(progress).run(pcap);
+                            .writeFrames(frameOutputs).pace(pacer).progress(progress).run(input);
                 } else {
                     result = new FastReplayer(loaded.world(), changeList, settings, workers, flowSink, aggregationInterval,
                             verdictWriter, conntrackCapacity).writeFrames(frameOutputs).pace(pacer).progress(progress)
-                            .run(pcap);
+                            .run(input);
                 }
             } catch (CaptureFormatException | CaptureOutput.CaptureOutputException e) {
                 throw new UserInputException(e.getMessage(), e);
@@ -240,6 +250,9 @@ final class ReplayCommand implements Callable<Integer> {
             UserInputException deliveryError = s3 == null ? null : s3.finish();
             PrintWriter summaryOut = stdoutTaken ? err : out;
             summaryOut.print(ReplaySummary.render(result));
+            if (flowLogInput.summary() != null) {
+                summaryOut.println(flowLogInput.summary());
+            }
             summaryOut.flush();
             if (result.captureError != null) {
                 err.println("sgemu: " + result.captureError);
@@ -253,6 +266,18 @@ final class ReplayCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** The frames to judge: the capture, or the packets the flow-log records describe. */
+    private FrameSource openInput(PrintWriter err) throws IOException {
+        if (pcap == null) {
+            return flowLogInput.open(err);
+        }
+        try {
+            return CaptureReader.open(pcap);
+        } catch (CaptureFormatException e) {
+            throw new UserInputException(e.getMessage(), e);
+        }
     }
 
     /** The capture file for --write-accepted or --write-rejected, created now so a bad path fails early. */

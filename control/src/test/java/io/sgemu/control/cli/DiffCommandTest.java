@@ -374,4 +374,53 @@ class DiffCommandTest {
         CliRun table = diff(example.resolve("aws"), changed, capture);
         assertThat(table.out()).contains("(\"PostgreSQL from the app tier\")").contains("eni-0f1e2d3c4b5a69820");
     }
+
+    @Test
+    void flowLogInputIsTrafficToo() throws IOException {
+        Path example = CliRun.EXAMPLES.resolve("three-tier");
+        Path flowLog = tmp.resolve("recorded.log");
+        CliRun replay = CliRun.of("replay", "--config", example.resolve("aws").toString(), "--pcap",
+                example.resolve("three-tier.pcap").toString(), "--flow-logs", flowLog.toString());
+        assertThat(replay.exitCode()).as(replay.err()).isZero();
+
+        CliRun same = CliRun.of("diff", "--config", example.resolve("aws").toString(), "--against",
+                example.resolve("aws").toString(), "--flow-log-input", flowLog.toString(), "--json", "-");
+        assertThat(same.exitCode()).as(same.err()).isZero();
+        JsonNode unchanged = JSON.readTree(same.out());
+        assertThat(unchanged.get("traffic").get("kind").asText()).isEqualTo("flow-log");
+        assertThat(unchanged.get("newly_rejected").get("flows").asLong()).isZero();
+        assertThat(unchanged.get("newly_accepted").get("flows").asLong()).isZero();
+
+        // With an allow-all entry first in every NACL, nothing is denied at a NACL: what the recorded NACL
+        // rejections were becomes newly accepted.
+        Path changed = tmp.resolve("aws-no-deny");
+        Files.createDirectories(changed);
+        try (var files = Files.list(example.resolve("aws"))) {
+            for (Path p : files.toList()) {
+                Files.copy(p, changed.resolve(p.getFileName()));
+            }
+        }
+        Path acls = changed.resolve("describe-network-acls.json");
+        JsonNode doc = JSON.readTree(acls.toFile());
+        for (JsonNode acl : doc.get("NetworkAcls")) {
+            for (boolean egress : new boolean[] {true, false}) {
+                ((com.fasterxml.jackson.databind.node.ArrayNode) acl.get("Entries")).addObject().put("RuleNumber", 1)
+                        .put("Protocol", "-1").put("RuleAction", "allow").put("Egress", egress)
+                        .put("CidrBlock", "0.0.0.0/0");
+            }
+        }
+        Files.writeString(acls, JSON.writeValueAsString(doc));
+        CliRun run = CliRun.of("diff", "--config", example.resolve("aws").toString(), "--against", changed.toString(),
+                "--flow-log-input", flowLog.toString(), "--json", "-");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        JsonNode r = JSON.readTree(run.out());
+        assertThat(r.get("newly_accepted").get("flows").asLong()).as(run.out()).isPositive();
+        assertThat(r.get("newly_rejected").get("flows").asLong()).isZero();
+
+        CliRun both = CliRun.of("diff", "--config", example.resolve("aws").toString(), "--against",
+                changed.toString(), "--flow-log-input", flowLog.toString(), "--pcap",
+                example.resolve("three-tier.pcap").toString());
+        assertThat(both.exitCode()).isEqualTo(2);
+        assertThat(both.err()).contains("exactly one input");
+    }
 }
