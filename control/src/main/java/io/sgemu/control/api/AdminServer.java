@@ -2,6 +2,7 @@ package io.sgemu.control.api;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.sgemu.dataplane.net.HostPort;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -68,24 +69,7 @@ public final class AdminServer implements AutoCloseable {
      * @throws IllegalArgumentException with a message for the user when it is not of that form
      */
     public static InetSocketAddress parseAddress(String hostPort) {
-        int colon = hostPort == null ? -1 : hostPort.lastIndexOf(':');
-        if (colon <= 0 || colon == hostPort.length() - 1) {
-            throw new IllegalArgumentException("the admin address is HOST:PORT, not '" + hostPort + "'");
-        }
-        String host = hostPort.substring(0, colon);
-        if (host.startsWith("[") && host.endsWith("]")) {
-            host = host.substring(1, host.length() - 1);
-        }
-        int port;
-        try {
-            port = Integer.parseInt(hostPort.substring(colon + 1));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("the admin address '" + hostPort + "' has a port that is not a number");
-        }
-        if (port < 0 || port > 65535) {
-            throw new IllegalArgumentException("the admin address '" + hostPort + "' has a port outside 0..65535");
-        }
-        return new InetSocketAddress(host, port);
+        return HostPort.parse(hostPort, "admin address '" + hostPort + "'");
     }
 
     public int port() {

@@ -1,5 +1,7 @@
 package io.sgemu.control.load;
 
+import io.sgemu.dataplane.net.HostPort;
+
 import java.net.InetSocketAddress;
 import java.util.Objects;
 
@@ -30,30 +32,9 @@ public record LoadTarget(Encapsulation encapsulation, InetSocketAddress address)
         return new LoadTarget(e, hostPort(uri.substring(sep + 3), "target '" + uri + "'"));
     }
 
-    /** {@code HOST:PORT} or {@code [IPV6]:PORT}. */
+    /** {@code HOST:PORT} or {@code [IPV6]:PORT}; {@code what} names it in error messages. */
     public static InetSocketAddress hostPort(String s, String what) {
-        int colon = s.lastIndexOf(':');
-        if (colon <= 0 || colon == s.length() - 1) {
-            throw new IllegalArgumentException("the " + what + " needs HOST:PORT");
-        }
-        String host = s.substring(0, colon);
-        if (host.startsWith("[") && host.endsWith("]")) {
-            host = host.substring(1, host.length() - 1);
-        }
-        int port;
-        try {
-            port = Integer.parseInt(s.substring(colon + 1));
-        } catch (NumberFormatException ex) {
-            throw new IllegalArgumentException("the " + what + " has a port that is not a number");
-        }
-        if (port < 0 || port > 65535) {
-            throw new IllegalArgumentException("the " + what + " has a port outside 0..65535");
-        }
-        InetSocketAddress a = new InetSocketAddress(host, port);
-        if (a.isUnresolved()) {
-            throw new IllegalArgumentException("the " + what + " names a host that does not resolve: " + host);
-        }
-        return a;
+        return HostPort.parse(s, what);
     }
 
     @Override

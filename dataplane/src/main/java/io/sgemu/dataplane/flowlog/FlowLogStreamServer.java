@@ -1,5 +1,7 @@
 package io.sgemu.dataplane.flowlog;
 
+import io.sgemu.dataplane.net.HostPort;
+
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -306,33 +308,6 @@ public final class FlowLogStreamServer implements FlowLogSink, Closeable {
             c.close();
         } catch (IOException ignored) {
             // closing: nothing left to tell
-        }
-    }
-
-    /** Parses {@code HOST:PORT} and {@code [IPV6]:PORT}. */
-    static final class HostPort {
-        private HostPort() {
-        }
-
-        static InetSocketAddress parse(String s, String what) {
-            int colon = s.lastIndexOf(':');
-            if (colon <= 0 || colon == s.length() - 1) {
-                throw new IllegalArgumentException("the " + what + " needs HOST:PORT");
-            }
-            String host = s.substring(0, colon);
-            if (host.startsWith("[") && host.endsWith("]")) {
-                host = host.substring(1, host.length() - 1);
-            }
-            int port;
-            try {
-                port = Integer.parseInt(s.substring(colon + 1));
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("the " + what + " has a port that is not a number");
-            }
-            if (port < 0 || port > 65535) {
-                throw new IllegalArgumentException("the " + what + " has a port outside 0..65535");
-            }
-            return new InetSocketAddress(host, port);
         }
     }
 }

@@ -126,7 +126,6 @@ final class StreamClient {
             l.packets += Math.max(0, r.packets());
             l.bytes += Math.max(0, r.bytes());
         }
-        l.records++;
         lostRecordsTotal = lostRecordsTotal + 1; // volatile write by the single producer (release)
     }
 
@@ -209,6 +208,5 @@ final class StreamClient {
         long end = Long.MIN_VALUE;
         long packets;
         long bytes;
-        long records;
     }
 }

@@ -266,6 +266,29 @@ class FlowLogStreamServerTest {
     }
 
     @Test
+    void teedBehindAnAggregator_aClientSeesWhatTheFileSinkSees() throws Exception {
+        try (FlowLogStreamServer server = FlowLogStreamServer.start(loopback(), FORMAT);
+             LineClient c = new LineClient(server.port(), 0, true)) {
+            await(() -> server.clientCount() == 1, "the client");
+            CollectingFlowLogSink file = new CollectingFlowLogSink();
+            FlowLogAggregator agg = new FlowLogAggregator(60, FlowLogTee.of(file, server));
+            FlowLogEni a = ENIS.get(0);
+            for (int i = 0; i < 50; i++) {
+                agg.observe(Observations.tcp(a, i % 2 == 0, "10.0.0.5", 40000 + i % 7, "10.0.1.9", 80,
+                        Observations.SYN, 60 + i, Observations.seconds(T0 + i * 5)));
+            }
+            agg.finish();
+            assertThat(file.records).isNotEmpty();
+            List<String> expected = new ArrayList<>();
+            expected.add(FORMAT.header());
+            file.records.forEach(r -> expected.add(FORMAT.format(r)));
+            await(() -> c.lines.size() == expected.size(), "every record");
+            assertThat(c.lines).isEqualTo(expected);
+            assertThat(file.intervalEnds).isNotEmpty();
+        }
+    }
+
+    @Test
     void streamAddressIsATcpUri() {
         InetSocketAddress a = FlowLogStreamServer.parseAddress("tcp://127.0.0.1:7000");
         assertThat(a.getPort()).isEqualTo(7000);
