@@ -1,6 +1,7 @@
 package io.sgemu.control.api;
 
 import io.sgemu.dataplane.conntrack.ConnTrackTable;
+import io.sgemu.dataplane.flowlog.FlowLogStreamServer;
 import io.sgemu.dataplane.pipeline.StageCounters;
 import io.sgemu.dataplane.pipeline.Verdicts;
 import io.sgemu.dataplane.policy.Policy;
@@ -40,6 +41,8 @@ public final class PipelineMetrics implements MetricsSource {
     public static final String DROPS = "sgemu_drops_total";
     public static final String QUEUE_DEPTH = "sgemu_worker_queue_depth";
     public static final String LATENCY = "sgemu_ingest_to_verdict_latency_seconds";
+    public static final String STREAM_CLIENTS = "sgemu_flow_log_stream_clients";
+    public static final String STREAM_LOST = "sgemu_flow_log_stream_lost_records_total";
 
     private final Supplier<? extends Policy> policy;
     private final List<StageCounters> workers;
@@ -169,5 +172,16 @@ public final class PipelineMetrics implements MetricsSource {
     public static void latency(MetricsWriter out, AbstractHistogram nanos) {
         out.summary(LATENCY, "Time from a datagram's arrival to its verdict.");
         out.summary(nanos, 1e-9);
+    }
+
+    /**
+     * Writes the flow-log stream's families: {@value #STREAM_CLIENTS} (connected now) and {@value #STREAM_LOST}
+     * (records clients lost because they read too slowly; each shown to its client as SKIPDATA).
+     */
+    public static void flowLogStream(MetricsWriter out, FlowLogStreamServer stream) {
+        out.gauge(STREAM_CLIENTS, "Clients connected to the flow-log stream.");
+        out.sample(stream.clientCount());
+        out.counter(STREAM_LOST, "Flow-log records the stream's clients lost by reading too slowly, summed over clients.");
+        out.sample(stream.lostRecords());
     }
 }

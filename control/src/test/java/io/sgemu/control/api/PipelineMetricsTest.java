@@ -2,6 +2,8 @@ package io.sgemu.control.api;
 
 import io.sgemu.dataplane.conntrack.ConnTrackTable;
 import io.sgemu.dataplane.conntrack.ConnTrackWorker;
+import io.sgemu.dataplane.flowlog.FlowLogFormat;
+import io.sgemu.dataplane.flowlog.FlowLogStreamServer;
 import io.sgemu.dataplane.pipeline.StageCounters;
 import io.sgemu.dataplane.pipeline.StageCountersAccess;
 import io.sgemu.dataplane.pipeline.Verdicts;
@@ -12,6 +14,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
 import java.lang.reflect.Proxy;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -120,5 +124,26 @@ class PipelineMetricsTest {
         assertThat(e.types.get(PipelineMetrics.LATENCY)).isEqualTo("summary");
         assertThat(e.value(PipelineMetrics.LATENCY + "{quantile=\"0.99\"}")).isBetween(0.98e-3, 1.0e-3);
         assertThat(e.value(PipelineMetrics.LATENCY + "_count{}")).isEqualTo(100.0);
+    }
+
+    @Test
+    void flowLogStreamFamilies() throws Exception {
+        try (FlowLogStreamServer stream = FlowLogStreamServer.start(
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), FlowLogFormat.DEFAULT)) {
+            assertThat(Exposition.parse(MetricsWriter.render(w -> PipelineMetrics.flowLogStream(w, stream)))
+                    .value(PipelineMetrics.STREAM_CLIENTS + "{}")).isZero();
+            try (java.net.Socket client = new java.net.Socket(InetAddress.getLoopbackAddress(), stream.port())) {
+                long deadline = System.nanoTime() + 10_000_000_000L;
+                while (stream.clientCount() == 0 && System.nanoTime() < deadline) {
+                    Thread.sleep(2);
+                }
+                assertThat(client.isConnected()).isTrue();
+                assertThat(Exposition.parse(MetricsWriter.render(w -> PipelineMetrics.flowLogStream(w, stream)))
+                        .value(PipelineMetrics.STREAM_CLIENTS + "{}")).isEqualTo(1.0);
+            }
+            Exposition e = Exposition.parse(MetricsWriter.render(w -> PipelineMetrics.flowLogStream(w, stream)));
+            assertThat(e.value(PipelineMetrics.STREAM_LOST + "{}")).isZero();
+            assertThat(e.types.get(PipelineMetrics.STREAM_LOST)).isEqualTo("counter");
+        }
     }
 }

@@ -67,6 +67,8 @@ public final class FlowLogStreamServer implements FlowLogSink, Closeable {
     // Written by the selector thread, read by anyone (volatile).
     private volatile long clientsAccepted;
     private volatile long clientsDropped;
+    // Written by the writer's thread only, read by anyone (volatile).
+    private volatile long lostRecords;
 
     private FlowLogStreamServer(InetSocketAddress bind, FlowLogFormat format, int clientBufferBytes,
                                 int socketSendBufferBytes) throws IOException {
@@ -149,11 +151,19 @@ public final class FlowLogStreamServer implements FlowLogSink, Closeable {
         format.formatTo(r, line);
         line.append('\n');
         byte[] bytes = line.toString().getBytes(StandardCharsets.UTF_8);
-        boolean wake = false;
+        int outcome = 0;
+        long lost = 0;
         for (StreamClient c : cs) {
-            wake |= c.offerAfterLosses(bytes, r, format, line);
+            int o = c.offerAfterLosses(bytes, r, format, line);
+            outcome |= o;
+            if ((o & StreamClient.LOST) != 0) {
+                lost++;
+            }
         }
-        if (wake) {
+        if (lost > 0) {
+            lostRecords = lostRecords + lost; // volatile write by the single writer thread
+        }
+        if ((outcome & StreamClient.QUEUED) != 0) {
             wakeSelector();
         }
     }
@@ -194,13 +204,12 @@ public final class FlowLogStreamServer implements FlowLogSink, Closeable {
         return clientsDropped;
     }
 
-    /** Records lost so far by the clients connected now (summed; each client's count is its own). */
+    /**
+     * Records lost so far, summed over the clients (a record two clients lost counts twice); only grows, so it
+     * makes a counter. Readable from any thread.
+     */
     public long lostRecords() {
-        long n = 0;
-        for (StreamClient c : clients) {
-            n += c.lostRecordsTotal();
-        }
-        return n;
+        return lostRecords;
     }
 
     // ---------------------------------------------------------------- the selector thread

@@ -20,13 +20,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>The queue is bounded twice: in lines (the array queue's capacity) and in bytes ({@link #queuedBytes}, added
  * by the producer before it offers, subtracted by the consumer after it polls: an atomic counter, so the
  * producer's view is never below what is really queued). The loss accounting ({@link #losses}) is the
- * producer's alone; {@link #lostRecordsTotal} is a volatile field written by the producer only, for readers
- * elsewhere.
+ * producer's alone.
  */
 final class StreamClient {
 
     /** The most bytes the selector thread writes to the socket per attempt; also the longest line a client takes. */
     static final int WRITE_CHUNK = 64 * 1024;
+    static final int QUEUED = 1;
+    static final int LOST = 2;
 
     private final SocketChannel channel;
     private final int bufferBytes;
@@ -39,7 +40,6 @@ final class StreamClient {
 
     /** Producer only: per ENI (null for records without one), what this client lost since its last SKIPDATA. */
     private final Map<FlowLogEni, Loss> losses = new LinkedHashMap<>();
-    private volatile long lostRecordsTotal;
 
     StreamClient(SocketChannel channel, int bufferBytes, byte[] headerLine) {
         this.channel = channel;
@@ -56,22 +56,23 @@ final class StreamClient {
      * Queues the record's line, after the SKIPDATA lines of earlier losses once the client has caught up;
      * counts the record as lost when it does not fit.
      *
-     * @return whether anything was queued (the selector should look)
+     * @return {@link #QUEUED} when anything was queued (the selector should look), plus {@link #LOST} when the
+     *         record was lost
      */
-    boolean offerAfterLosses(byte[] line, FlowLogRecord r, FlowLogFormat format, StringBuilder scratch) {
-        boolean queued = false;
+    int offerAfterLosses(byte[] line, FlowLogRecord r, FlowLogFormat format, StringBuilder scratch) {
+        int result = 0;
         if (!losses.isEmpty()) {
-            queued = reportLossesIfCaughtUp(format, scratch);
+            result = reportLossesIfCaughtUp(format, scratch) ? QUEUED : 0;
             if (!losses.isEmpty()) { // still behind: newer records would jump ahead of the loss report
                 lose(r);
-                return queued;
+                return result | LOST;
             }
         }
         if (offer(line)) {
-            return true;
+            return QUEUED;
         }
         lose(r);
-        return queued;
+        return result | LOST;
     }
 
     /**
@@ -126,12 +127,6 @@ final class StreamClient {
             l.packets += Math.max(0, r.packets());
             l.bytes += Math.max(0, r.bytes());
         }
-        lostRecordsTotal = lostRecordsTotal + 1; // volatile write by the single producer (release)
-    }
-
-    /** Records this client has lost since it connected (each one shown in a SKIPDATA line, now or later). */
-    long lostRecordsTotal() {
-        return lostRecordsTotal;
     }
 
     // ---------------------------------------------------------------- consumer (the selector thread)
