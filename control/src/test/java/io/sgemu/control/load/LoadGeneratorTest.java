@@ -351,6 +351,30 @@ class LoadGeneratorTest {
     }
 
     @Test
+    void sendingAllocatesNothingPerPacket() throws Exception {
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        List<byte[]> share = new ArrayList<>();
+        for (byte[] ip : ipPackets(14)) {
+            share.add(Encapsulation.VXLAN.encode(ip, 5));
+        }
+        try (Reflector sink = new Reflector(); DatagramChannel ch = DatagramChannel.open()) {
+            ch.connect(new InetSocketAddress(LOOPBACK, sink.port()));
+            PacketTags tags = new PacketTags();
+            int n = 50_000;
+            // warm up the sending path (compilation), then measure a second sender's run on this thread
+            new LoadSender(0, 1, ch, share, Encapsulation.VXLAN.headerLength(), new Schedule(System.nanoTime(), 0),
+                    n, Long.MAX_VALUE, tags).run();
+            LoadSender measured = new LoadSender(0, 1, ch, share, Encapsulation.VXLAN.headerLength(),
+                    new Schedule(System.nanoTime(), 0), n, Long.MAX_VALUE, tags);
+            long before = mx.getCurrentThreadAllocatedBytes();
+            measured.run();
+            long allocated = mx.getCurrentThreadAllocatedBytes() - before;
+            assertThat(measured.sent + measured.sendErrors).isEqualTo(n);
+            assertThat(allocated).as("bytes allocated sending %d datagrams", n).isLessThan(n / 10);
+        }
+    }
+
+    @Test
     void targetsAreUris() {
         LoadTarget t = LoadTarget.parse("vxlan://127.0.0.1:4789");
         assertThat(t.encapsulation()).isEqualTo(Encapsulation.VXLAN);
