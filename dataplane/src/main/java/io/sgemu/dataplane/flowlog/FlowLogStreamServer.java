@@ -256,9 +256,9 @@ public final class FlowLogStreamServer implements FlowLogSink, Closeable {
         }
     }
 
-    private void acceptClients() throws IOException {
+    private void acceptClients() {
         SocketChannel ch;
-        while ((ch = server.accept()) != null) {
+        while ((ch = acceptOne()) != null) {
             try {
                 ch.configureBlocking(false);
                 ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
@@ -274,6 +274,15 @@ public final class FlowLogStreamServer implements FlowLogSink, Closeable {
             } catch (IOException e) {
                 closeQuietly(ch);
             }
+        }
+    }
+
+    /** The next pending connection, or null; a failed accept (out of file descriptors) refuses that client only. */
+    private SocketChannel acceptOne() {
+        try {
+            return server.accept();
+        } catch (IOException e) {
+            return null;
         }
     }
 
