@@ -128,7 +128,8 @@ public final class PipelineMetrics implements MetricsSource {
             for (int eni = 0; eni < enis; eni++) {
                 String id = p.eniId(eni);
                 if (id != null) {
-                    out.sample(table.entries(eni), "eni", id);
+                    // an ENI numbered beyond the table's per-ENI counters has none tracked
+                    out.sample(eni < table.maxEnis() ? table.entries(eni) : 0, "eni", id);
                 }
             }
             out.gauge(CONNTRACK_TABLE_ENTRIES, "Entries in the connection-tracking table.");

@@ -25,7 +25,8 @@ import picocli.CommandLine.Spec;
             + "flat out, and count the packets it returns with their round-trip latency.",
             "The packets are the IP packets of a capture's frames (frames that are not IP are skipped and counted).",
             "Returned packets are matched by a tag the load writes into each packet: the IPv4 identification "
-                + "(checksum fixed) or the IPv6 flow label; IPv4 fragments are sent untagged.",
+                + "(checksum fixed) or the IPv6 flow label; IPv4 fragments are sent untagged. Packets the emulator "
+                + "rejects do not come back: they count as lost.",
             "Exit code 0; 2 for bad input."})
 final class LoadCommand implements Callable<Integer> {
 

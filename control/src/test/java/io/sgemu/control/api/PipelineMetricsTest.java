@@ -106,6 +106,19 @@ class PipelineMetricsTest {
     }
 
     @Test
+    void enisBeyondTheTablesCountersHaveNoEntries() {
+        ConnTrackTable table = new ConnTrackTable(1024, 0, 2);
+        ConnTrackWorker ct = table.newWorker();
+        assertThat(ct.insert(1, 17, 4, 0, 0x0A000001L, 1000, 0, 0x0A000002L, 53, -1, 1_000_000_000L)).isNotNegative();
+        Policy p = policy("eni-a", "eni-b", "eni-c", "eni-d");
+        Exposition e = Exposition.parse(MetricsWriter.render(
+                new PipelineMetrics(() -> p, List.of(new StageCounters(1)), table)));
+        assertThat(e.value(PipelineMetrics.CONNTRACK_ENTRIES + "{eni=\"eni-b\"}")).isEqualTo(1.0);
+        assertThat(e.value(PipelineMetrics.CONNTRACK_ENTRIES + "{eni=\"eni-d\"}")).isZero();
+        assertThat(e.value(PipelineMetrics.STAGE_PACKETS + "{eni=\"eni-d\",stage=\"sg-egress\",verdict=\"accept\"}")).isZero();
+    }
+
+    @Test
     void theLiveCoresOwnFamilies_dropsQueueDepthsLatency() {
         Histogram h = new Histogram(3_600_000_000_000L, 3);
         for (int i = 1; i <= 100; i++) {
