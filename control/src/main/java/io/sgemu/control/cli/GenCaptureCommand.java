@@ -99,14 +99,18 @@ final class GenCaptureCommand implements Callable<Integer> {
         if ((settings.startNanos() + plan.durationNanos() + settings.packets()) / 1_000_000_000L > 0xFFFF_FFFFL) {
             throw new UserInputException("--start: the capture would end after 2106, which pcap cannot hold");
         }
-        if (out.getParent() != null) {
-            Files.createDirectories(out.getParent());
+        CaptureFile file;
+        try {
+            if (out.getParent() != null) {
+                Files.createDirectories(out.getParent());
+            }
+            file = CaptureFile.create(out, linkType);
+        } catch (IOException e) {
+            throw new UserInputException(out + ": cannot write: " + e, e);
         }
         long written;
-        try (CaptureFile file = CaptureFile.create(out, linkType)) {
+        try (file) {
             written = CaptureGenerator.write(plan, file::write);
-        } catch (java.nio.file.NoSuchFileException | java.nio.file.AccessDeniedException e) {
-            throw new UserInputException(out + ": cannot write: " + e.getMessage(), e);
         }
         spec.commandLine().getOut().printf(Locale.ROOT,
                 "%s: %d packets, %d flows (%d blocked attempts, %d packets = %.4f), %.3f s of capture time%n",

@@ -92,6 +92,10 @@ class GenCaptureCommandTest {
         assertThat(missing.exitCode()).isEqualTo(2);
         assertThat(missing.err()).contains("no such file");
         assertThat(out).doesNotExist();
+        CliRun intoADirectory = CliRun.of("gen", "capture", "--config", WORLD, "--flows", "1", "--packets", "10", "--out",
+                tmp.toString());
+        assertThat(intoADirectory.exitCode()).isEqualTo(2);
+        assertThat(intoADirectory.err()).contains("cannot write").doesNotContain("\tat ");
     }
 
     @Test
