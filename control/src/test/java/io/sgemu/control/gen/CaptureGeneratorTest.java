@@ -42,7 +42,7 @@ class CaptureGeneratorTest {
     Path tmp;
 
     static LongStream seeds() {
-        return new SplittableRandom(20261127L).longs(12);
+        return new SplittableRandom(20261127L).longs(8);
     }
 
     /** Random but modest settings for one seed. */
