@@ -103,12 +103,26 @@ public final class CaptureGenerator {
         int cport = plan.clientPort[f];
         int sport = plan.serverPort[f];
         switch (kind) {
-            case FlowShape.TCP_FIN, FlowShape.TCP_RST, FlowShape.BLOCKED_TCP ->
-                    b.tcp(fwd ? cport : sport, fwd ? sport : cport, FlowShape.tcpFlags(p), payload);
+            case FlowShape.TCP_FIN, FlowShape.TCP_RST, FlowShape.BLOCKED_TCP -> {
+                long clientIsn = initialSequence(f, 0);
+                long serverIsn = initialSequence(f, 1);
+                long clientSeq = clientIsn + FlowShape.clientSequence(kind, j, plan.count[f], plan.request[f]);
+                long serverSeq = serverIsn + FlowShape.serverSequence(kind, j, plan.count[f], plan.response[f]);
+                b.tcp(fwd ? cport : sport, fwd ? sport : cport, FlowShape.tcpFlags(p), payload)
+                        .tcpSequence(fwd ? clientSeq : serverSeq, fwd ? serverSeq : clientSeq);
+            }
             case FlowShape.UDP, FlowShape.BLOCKED_UDP -> b.udp(fwd ? cport : sport, fwd ? sport : cport, payload);
             default -> b.icmpEcho(fwd, cport).payload(ICMP_PAYLOAD);
         }
         return (ethernet ? b.ethernet() : b.raw()).build();
+    }
+
+    /** A flow's initial sequence number on one side (0 client, 1 server): random-looking, the same for a seed. */
+    private long initialSequence(int f, int side) {
+        long z = plan.settings.seed() * 0x9E3779B97F4A7C15L + (2L * f + side);
+        z = (z ^ (z >>> 33)) * 0xff51afd7ed558ccdL;
+        z = (z ^ (z >>> 33)) * 0xc4ceb9fe1a85ec53L;
+        return (z ^ (z >>> 33)) & 0xFFFF_FFFFL;
     }
 
     /** True when flow a's next packet comes before flow b's, whose next packet is at {@code bTime}. */

@@ -103,6 +103,33 @@ final class FlowShape {
         }
     }
 
+    /**
+     * How many requests (data packets of the client) come before packet {@code j} of a TCP flow, and
+     * in the low half, how many responses: what the two sequence numbers have counted so far.
+     */
+    static long exchangedBefore(byte kind, int j, int count) {
+        if (kind != TCP_FIN && kind != TCP_RST || j <= 3) {
+            return 0;
+        }
+        int data = count - 3 - (kind == TCP_FIN ? 3 : 1);
+        int k = Math.min(j - 3, data);
+        return (long) ((k + 2) / 3) << 32 | (k + 1) / 3;
+    }
+
+    /** The client's next sequence number when packet {@code j} is sent, counted from its initial one. */
+    static long clientSequence(byte kind, int j, int count, int requestBytes) {
+        long requests = exchangedBefore(kind, j, count) >>> 32;
+        boolean finSent = kind == TCP_FIN && j > count - 3;
+        return (j > 0 && kind != BLOCKED_TCP ? 1 : 0) + requests * requestBytes + (finSent ? 1 : 0);
+    }
+
+    /** The server's next sequence number when packet {@code j} is sent, counted from its initial one. */
+    static long serverSequence(byte kind, int j, int count, int responseBytes) {
+        long responses = exchangedBefore(kind, j, count) & 0xFFFF_FFFFL;
+        boolean finSent = kind == TCP_FIN && j > count - 2;
+        return (j > 1 ? 1 : 0) + responses * responseBytes + (finSent ? 1 : 0);
+    }
+
     static boolean fromClient(int packet) {
         return (packet & 1) != 0;
     }

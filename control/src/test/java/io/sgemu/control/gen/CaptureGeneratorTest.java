@@ -80,7 +80,7 @@ class CaptureGeneratorTest {
 
     /** One decoded frame, as plain values. */
     record Frame(long time, int linkType, int protocol, IpAddress src, IpAddress dst, int srcPort, int dstPort, int flags,
-                 int icmpType, int icmpId) {
+                 int icmpType, int icmpId, long seq, long ack, int tcpPayload) {
         /** The flow's key: protocol and the two ends, the same both ways. */
         String flowKey() {
             String a = src + "/" + (icmpId >= 0 ? icmpId : srcPort);
@@ -98,8 +98,19 @@ class CaptureGeneratorTest {
                 io.sgemu.dataplane.packet.PacketDecoder.decode(f.linkType, f.buffer, f.offset, f.capturedLength,
                         f.originalLength, f.timeNanos, d);
                 assertThat(d.status).as("seed %d frame %d: %s", seed, f.frameNumber, d.reason).isEqualTo(DecodedPacket.Status.OK);
+                long seq = -1;
+                long ack = -1;
+                int payload = -1;
+                if (d.protocol == Protocols.TCP) {
+                    // The generator writes no VLAN tags, IP options or extension headers: fixed offsets.
+                    int ip = f.offset + (f.linkType == LinkType.ETHERNET ? 14 : 0);
+                    int tcp = ip + (d.ipVersion == 4 ? 20 : 40);
+                    seq = f.buffer.getInt(tcp + 4, java.nio.ByteOrder.BIG_ENDIAN) & 0xFFFF_FFFFL;
+                    ack = f.buffer.getInt(tcp + 8, java.nio.ByteOrder.BIG_ENDIAN) & 0xFFFF_FFFFL;
+                    payload = d.ipLength - (tcp - ip) - ((f.buffer.getByte(tcp + 12) & 0xF0) >>> 2);
+                }
                 frames.add(new Frame(f.timeNanos, f.linkType, d.protocol, d.src(), d.dst(), d.srcPort, d.dstPort, d.tcpFlags,
-                        d.icmpType, Protocols.isIcmp(d.protocol) ? d.icmpId : -1));
+                        d.icmpType, Protocols.isIcmp(d.protocol) ? d.icmpId : -1, seq, ack, payload));
             }
         }
         return frames;
@@ -175,6 +186,20 @@ class CaptureGeneratorTest {
                     assertThat(last.flags()).as(what).isEqualTo(PacketBuilder.ACK);
                 }
                 assertThat(fs.subList(3, fs.size())).as(what).noneMatch(f -> (f.flags() & PacketBuilder.SYN) != 0);
+                // Sequence numbers count what each side sent (SYN and FIN count one); ACKs acknowledge it all.
+                long[] next = {-1, -1};
+                for (int i = 0; i < fs.size(); i++) {
+                    Frame f = fs.get(i);
+                    int side = f.src().equals(flow.client()) ? 0 : 1;
+                    if (next[side] >= 0) {
+                        assertThat(f.seq()).as(what + " packet " + i + " seq").isEqualTo(next[side]);
+                    }
+                    if ((f.flags() & PacketBuilder.ACK) != 0) {
+                        assertThat(f.ack()).as(what + " packet " + i + " ack").isEqualTo(next[1 - side]);
+                    }
+                    int flagged = ((f.flags() & PacketBuilder.SYN) != 0 ? 1 : 0) + ((f.flags() & PacketBuilder.FIN) != 0 ? 1 : 0);
+                    next[side] = (f.seq() + f.tcpPayload() + flagged) & 0xFFFF_FFFFL;
+                }
             } else {
                 // Requests and answers take turns, the client first.
                 for (int i = 0; i < fs.size(); i++) {
