@@ -45,6 +45,8 @@ public final class PacketBuilder {
     private IpAddress dst;
     private int ttl = 64;
     private int identification = 1;
+    private int tcpSequence = 1000;
+    private int tcpAcknowledgement = 2000;
     private int fragmentOffset;
     private boolean moreFragments;
     private int ipv4OptionWords;
@@ -151,6 +153,16 @@ public final class PacketBuilder {
         this.dstPort = destinationPort;
         this.tcpFlags = flags;
         this.payloadLength = payloadBytes;
+        return this;
+    }
+
+    /**
+     * The TCP sequence and acknowledgement numbers (1000 and 2000 unless told); the acknowledgement is
+     * written only when the ACK flag is set, 0 otherwise.
+     */
+    public PacketBuilder tcpSequence(long sequence, long acknowledgement) {
+        this.tcpSequence = (int) sequence;
+        this.tcpAcknowledgement = (int) acknowledgement;
         return this;
     }
 
@@ -437,7 +449,8 @@ public final class PacketBuilder {
         switch (protocol) {
             case PacketDecoder.PROTO_TCP -> {
                 b = allocate(20 + payloadLength);
-                b.putShort((short) srcPort).putShort((short) dstPort).putInt(1000).putInt((tcpFlags & ACK) != 0 ? 2000 : 0)
+                b.putShort((short) srcPort).putShort((short) dstPort).putInt(tcpSequence)
+                        .putInt((tcpFlags & ACK) != 0 ? tcpAcknowledgement : 0)
                         .put((byte) (5 << 4)).put((byte) tcpFlags).putShort((short) 65535)
                         .putShort((short) 0).putShort((short) 0);
             }

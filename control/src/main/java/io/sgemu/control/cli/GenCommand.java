@@ -1,0 +1,19 @@
+package io.sgemu.control.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code sgemu gen}: generators of test material for a world. */
+@Command(name = "gen", mixinStandardHelpOptions = true,
+        description = "Generate material for a world: 'sgemu gen capture' writes realistic traffic.",
+        subcommands = {GenCaptureCommand.class, CommandLine.HelpCommand.class})
+final class GenCommand implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+}
