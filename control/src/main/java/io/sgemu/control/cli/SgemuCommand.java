@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
                 + "describe-network-interfaces, describe-network-acls, describe-subnets, describe-vpcs, "
                 + "describe-managed-prefix-lists), or from sgemu's short YAML format.",
         },
-        subcommands = {ReplayCommand.class, CheckCommand.class, ExplainCommand.class, SynthCommand.class,
+        subcommands = {ReplayCommand.class, CheckCommand.class, ExplainCommand.class, SynthCommand.class, ServeCommand.class,
             CommandLine.HelpCommand.class})
 public final class SgemuCommand implements Runnable {
 
