@@ -241,4 +241,41 @@ class LiveDataplaneTest {
                 "eni-0f1e2d3c4b5a69801 10.0.2.11:8080>10.0.1.10:40001 1 ACCEPT",
                 "eni-0f1e2d3c4b5a69801 10.0.1.10:40100>10.0.3.20:5432 1 REJECT");
     }
+
+    /**
+     * Several receiving event loops and workers: each flow's reply (which no rule allows, only its tracked
+     * connection) must meet the worker that saw the flow's first packet, whatever socket and loop each arrived on.
+     */
+    @ParameterizedTest(name = "event loops {0}, workers {1}")
+    @org.junit.jupiter.params.provider.CsvSource({"1, 1", "2, 3", "3, 2", "2, 4"})
+    void bothDirectionsOfEveryFlowMeetTheSameWorker(int eventLoops, int workers) throws Exception {
+        int flows = 40;
+        List<Vtep> lbs = new ArrayList<>();
+        List<Vtep> apps = new ArrayList<>();
+        try (LiveDataplane live = LiveDataplane.start(config(LiveConfig.Transport.AUTO)
+                .listen(ListenerUri.parse("vxlan://127.0.0.1:0")).eventLoops(eventLoops).workers(workers))) {
+            int port = live.boundPorts().get(0);
+            for (int i = 0; i < 4; i++) {
+                lbs.add(new Vtep());
+                apps.add(new Vtep());
+            }
+            for (int i = 0; i < flows; i++) {
+                lbs.get(i % 4).send(Vtep.vxlan(VNI, tcp(LB, 41000 + i, i % 2 == 0 ? APP : "10.0.2.12", 8080, PacketBuilder.SYN)), port);
+                lbs.get((i + 1) % 4).send(Vtep.vxlan(VNI, tcp(LB, 42000 + i, DB, 5432, PacketBuilder.SYN)), port);
+            }
+            assertThat(await(() -> live.counters().get(LiveCounters.JUDGED), 2L * flows)).isEqualTo(2L * flows);
+            for (int i = 0; i < flows; i++) {
+                apps.get(i % 4).send(Vtep.vxlan(VNI, tcp(i % 2 == 0 ? APP : "10.0.2.12", 8080, LB, 41000 + i,
+                        PacketBuilder.SYN | PacketBuilder.ACK)), port);
+            }
+            assertThat(await(() -> live.counters().get(LiveCounters.JUDGED), 3L * flows)).isEqualTo(3L * flows);
+            assertThat(live.counters().get(LiveCounters.ACCEPTED)).as("SYNs and their replies").isEqualTo(2L * flows);
+            assertThat(live.counters().get("rejected.sg-egress")).as("the SYNs to the database").isEqualTo(flows);
+            assertThat(live.counters().get(LiveCounters.REJECTED)).isEqualTo(flows);
+            assertThat(live.counters().get(LiveCounters.DROPPED_QUEUE_FULL)).isZero();
+        } finally {
+            lbs.forEach(Vtep::close);
+            apps.forEach(Vtep::close);
+        }
+    }
 }
