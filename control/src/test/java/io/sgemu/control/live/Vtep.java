@@ -13,26 +13,26 @@ import java.util.Arrays;
  * A tunnel endpoint for tests: a plain UDP socket on 127.0.0.1 that sends datagrams to the emulator and
  * receives what it forwards. Receiving waits up to a deadline (generous: a slow machine must not fail a test).
  */
-final class Vtep implements AutoCloseable {
+public final class Vtep implements AutoCloseable {
 
-    static final long WAIT_MILLIS = 10_000;
+    public static final long WAIT_MILLIS = 10_000;
 
     final DatagramSocket socket;
 
-    Vtep() throws IOException {
+    public Vtep() throws IOException {
         socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
     }
 
-    InetSocketAddress address() {
+    public InetSocketAddress address() {
         return (InetSocketAddress) socket.getLocalSocketAddress();
     }
 
-    void send(byte[] payload, int port) throws IOException {
+    public void send(byte[] payload, int port) throws IOException {
         socket.send(new DatagramPacket(payload, payload.length, InetAddress.getLoopbackAddress(), port));
     }
 
     /** The next datagram's payload, or null when none comes within {@code millis}. */
-    byte[] receive(long millis) throws IOException {
+    public byte[] receive(long millis) throws IOException {
         byte[] buf = new byte[65536];
         DatagramPacket p = new DatagramPacket(buf, buf.length);
         socket.setSoTimeout((int) Math.max(1, millis));
@@ -44,24 +44,24 @@ final class Vtep implements AutoCloseable {
         return Arrays.copyOf(buf, p.getLength());
     }
 
-    byte[] receive() throws IOException {
+    public byte[] receive() throws IOException {
         return receive(WAIT_MILLIS);
     }
 
     /** An RFC 7348 VXLAN payload: the 8-byte header (I flag, {@code vni}) and the inner Ethernet frame. */
-    static byte[] vxlan(int vni, byte[] ethernetFrame) {
+    public static byte[] vxlan(int vni, byte[] ethernetFrame) {
         return ByteBuffer.allocate(8 + ethernetFrame.length).put((byte) 0x08).put(new byte[3])
                 .putInt(vni << 8).put(ethernetFrame).array();
     }
 
     /** An RFC 8926 GENEVE payload without options: version 0, protocol 0x6558 (Ethernet), {@code vni}. */
-    static byte[] geneve(int vni, byte[] ethernetFrame) {
+    public static byte[] geneve(int vni, byte[] ethernetFrame) {
         return ByteBuffer.allocate(8 + ethernetFrame.length).put((byte) 0).put((byte) 0).putShort((short) 0x6558)
                 .putInt(vni << 8).put(ethernetFrame).array();
     }
 
     /** The VNI of a VXLAN or GENEVE payload (bytes 4 to 6 in both). */
-    static int vni(byte[] payload) {
+    public static int vni(byte[] payload) {
         return ByteBuffer.wrap(payload, 4, 4).getInt() >>> 8;
     }
 
