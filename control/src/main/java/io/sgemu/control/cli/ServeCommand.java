@@ -90,6 +90,10 @@ final class ServeCommand implements Callable<Integer> {
             description = "Flow-log aggregation interval: 60 or 600 (default ${DEFAULT-VALUE}).")
     int aggregationInterval;
 
+    @Option(names = "--aggregation-interval-seconds", paramLabel = "SECONDS", hidden = true,
+            description = "A flow-log aggregation interval of any length (tests, demos); overrides --aggregation-interval.")
+    Integer aggregationIntervalSeconds;
+
     @Option(names = "--duration", paramLabel = "SECONDS",
             description = "Stop after this many seconds (default: run until Ctrl-C or SIGTERM).")
     Double duration;
@@ -120,7 +124,10 @@ final class ServeCommand implements Callable<Integer> {
                 throw new UserInputException("--listen " + e.getMessage(), e);
             }
         }
-        if (aggregationInterval != 60 && aggregationInterval != 600) {
+        if (aggregationIntervalSeconds != null && aggregationIntervalSeconds < 1) {
+            throw new UserInputException("--aggregation-interval-seconds must be at least 1");
+        }
+        if (aggregationIntervalSeconds == null && aggregationInterval != 60 && aggregationInterval != 600) {
             throw new UserInputException("--aggregation-interval must be 60 or 600, not " + aggregationInterval);
         }
         if (workers < 1 || workers > 64) {
@@ -165,7 +172,11 @@ final class ServeCommand implements Callable<Integer> {
                         err.flush();
                     });
             if (flowWriter != null) {
-                config.flowLogs(flowWriter, aggregationInterval);
+                if (aggregationIntervalSeconds != null) {
+                    config.flowLogs(flowWriter, aggregationIntervalSeconds, true);
+                } else {
+                    config.flowLogs(flowWriter, aggregationInterval);
+                }
             }
             listeners.forEach(config::listen);
             CountDownLatch stop = new CountDownLatch(1);

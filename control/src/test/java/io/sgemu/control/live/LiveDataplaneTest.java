@@ -278,4 +278,38 @@ class LiveDataplaneTest {
             apps.forEach(Vtep::close);
         }
     }
+
+    /** A sink the test thread may read while the writer's thread appends. */
+    static final class SharedSink implements io.sgemu.dataplane.flowlog.FlowLogSink {
+        final List<FlowLogRecord> records = java.util.Collections.synchronizedList(new ArrayList<>());
+
+        @Override
+        public void accept(FlowLogRecord r) {
+            records.add(r);
+        }
+
+        long packets(String eni, String src, int sport, String dst, int dport) {
+            synchronized (records) {
+                return records.stream().filter(r -> r.eni().interfaceId().equals(eni) && r.srcaddr().toString().equals(src)
+                        && r.srcport() == sport && r.dstaddr().toString().equals(dst) && r.dstport() == dport)
+                        .mapToLong(FlowLogRecord::packets).sum();
+            }
+        }
+    }
+
+    @Test
+    void flowLogRecordsComeOutEachIntervalWhileServing() throws Exception {
+        SharedSink sink = new SharedSink();
+        try (Vtep lb = new Vtep();
+             LiveDataplane live = LiveDataplane.start(config(LiveConfig.Transport.AUTO).workers(2)
+                     .listen(ListenerUri.parse("vxlan://127.0.0.1:0")).flowLogs(sink, 1, true))) {
+            int port = live.boundPorts().get(0);
+            for (int i = 0; i < 4; i++) {
+                lb.send(Vtep.vxlan(VNI, tcp(LB, 40001, APP, 8080, i == 0 ? PacketBuilder.SYN : PacketBuilder.ACK)), port);
+            }
+            // Records of one-second intervals arrive while the dataplane runs (a flow may straddle two intervals).
+            assertThat(await(() -> sink.packets("eni-0f1e2d3c4b5a69811", LB, 40001, APP, 8080), 4)).isEqualTo(4);
+            assertThat(await(() -> sink.packets("eni-0f1e2d3c4b5a69801", LB, 40001, APP, 8080), 4)).isEqualTo(4);
+        }
+    }
 }

@@ -34,6 +34,7 @@ public final class LiveConfig {
     InetSocketAddress externalEndpoint;
     FlowLogSink flowLogSink;
     int aggregationIntervalSeconds = FlowLogAggregator.TEN_MINUTES;
+    boolean anyAggregationInterval;
     int conntrackCapacity = 1 << 20;
     long tcpCloseLingerNanos = 5_000_000_000L;
     int ringBytes = 1 << 22;
@@ -86,6 +87,16 @@ public final class LiveConfig {
     public LiveConfig flowLogs(FlowLogSink sink, int aggregationIntervalSeconds) {
         this.flowLogSink = sink;
         this.aggregationIntervalSeconds = aggregationIntervalSeconds;
+        return this;
+    }
+
+    /**
+     * Flow-log intervals of any length of at least one second, instead of AWS's 60 or 600: for tests and
+     * demos that want to see records come out while serving.
+     */
+    public LiveConfig flowLogs(FlowLogSink sink, int intervalSeconds, boolean anyLength) {
+        flowLogs(sink, intervalSeconds);
+        anyAggregationInterval = anyLength;
         return this;
     }
 
@@ -150,7 +161,8 @@ public final class LiveConfig {
         if (maxDatagramBytes < 128 || maxDatagramBytes > 65535) {
             throw new IllegalArgumentException("max datagram bytes must be 128..65535, not " + maxDatagramBytes);
         }
-        if (aggregationIntervalSeconds != 60 && aggregationIntervalSeconds != 600) {
+        if (anyAggregationInterval ? aggregationIntervalSeconds < 1
+                : aggregationIntervalSeconds != 60 && aggregationIntervalSeconds != 600) {
             throw new IllegalArgumentException("the aggregation interval is 60 or 600 seconds, not " + aggregationIntervalSeconds);
         }
         if (conntrackCapacity < 1024) {

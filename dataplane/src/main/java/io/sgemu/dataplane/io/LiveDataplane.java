@@ -152,12 +152,14 @@ public final class LiveDataplane implements AutoCloseable {
             ManyToOneRingBuffer flowRing = new ManyToOneRingBuffer(new UnsafeBuffer(
                     ByteBuffer.allocateDirect(FLOW_LOG_RING_BYTES + RingBufferDescriptor.TRAILER_LENGTH)));
             aggregators = new FastFlowLogAggregator[n];
+            int interval = config.aggregationIntervalSeconds;
             for (int w = 0; w < n; w++) {
-                aggregators[w] = FastFlowLogAggregator.builder(flowRing, w)
-                        .intervalSeconds(config.aggregationIntervalSeconds).build();
+                FastFlowLogAggregator.Builder b = FastFlowLogAggregator.builder(flowRing, w);
+                aggregators[w] = (config.anyAggregationInterval ? b.anyIntervalSeconds(interval) : b.intervalSeconds(interval))
+                        .build();
             }
-            flowLogWriter = FlowLogWriterAgent.builder(flowRing, n, config.flowLogSink)
-                    .intervalSeconds(config.aggregationIntervalSeconds)
+            FlowLogWriterAgent.Builder b = FlowLogWriterAgent.builder(flowRing, n, config.flowLogSink);
+            flowLogWriter = (config.anyAggregationInterval ? b.anyIntervalSeconds(interval) : b.intervalSeconds(interval))
                     .enis(eni -> policy.flowLogEni(eni)) // on the writer's thread, once per record
                     .build();
             flowLogRunner = new AgentRunner(new BackoffIdleStrategy(1, 10, 1_000, 1_000_000), writerFailure, null,
@@ -234,6 +236,11 @@ public final class LiveDataplane implements AutoCloseable {
         channels.add(bound);
         boundPorts.add(port);
         boundListeners.add(uri.toString(port));
+    }
+
+    /** Whether the flow-log writer has failed (volatile load): a worker then stops waiting for it. */
+    boolean flowLogWriterFailed() {
+        return writerFailure.error != null;
     }
 
     /** The policy packets are judged against now (volatile load). */
@@ -332,8 +339,12 @@ public final class LiveDataplane implements AutoCloseable {
         // The workers have flushed their last forwards to the channels' event loops: let those finish.
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
         if (flowLogRunner != null) {
+            // The writer is done once every worker has finished its intervals; workers that never started
+            // (a listener failed to bind) never will, and a failed worker may not have.
+            boolean allStarted = threads.length > 0 && threads[threads.length - 1] != null;
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (!flowLogWriter.isDone() && writerFailure.error == null && System.nanoTime() < deadline && failure == null) {
+            while (allStarted && failure == null && !flowLogWriter.isDone() && writerFailure.error == null
+                    && System.nanoTime() < deadline) {
                 Thread.onSpinWait();
             }
             flowLogRunner.close();

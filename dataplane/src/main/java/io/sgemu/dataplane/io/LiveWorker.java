@@ -101,7 +101,7 @@ final class LiveWorker implements Runnable, MessageHandler {
             }
             if (flowLog != null) {
                 flowLog.advanceTo(clock.epochNanos());
-                while (!flowLog.finish()) {
+                while (!flowLog.finish() && !dataplane.flowLogWriterFailed()) {
                     idle.idle(); // the ring to the flow-log writer is full: the writer, on its thread, makes room
                 }
             }
