@@ -19,7 +19,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongSupplier;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -37,14 +36,8 @@ class LiveDataplaneTest {
     static final String APP = "10.0.2.11";
     static final String DB = "10.0.3.20";
 
-    static PolicySnapshot policy;
-    static World world;
-
-    @BeforeAll
-    static void compile() {
-        world = new WorldLoader(new LoaderOptions(false)).load(List.of(EXAMPLE)).world();
-        policy = new PolicyCompiler().compile(world, null, null);
-    }
+    static final World WORLD = new WorldLoader(new LoaderOptions(false)).load(List.of(EXAMPLE)).world();
+    static final PolicySnapshot policy = new PolicyCompiler().compile(WORLD, null, null);
 
     static byte[] tcp(String src, int sport, String dst, int dport, int flags) {
         return PacketBuilder.ip(src, dst).tcp(sport, dport, flags, 0).ethernet().build();
