@@ -305,4 +305,44 @@ class LiveDataplaneTest {
             assertThat(await(() -> sink.packets("eni-0f1e2d3c4b5a69801", LB, 40001, APP, 8080), 4)).isEqualTo(4);
         }
     }
+
+    @Test
+    void ipv6TunnelEndpointsAreLearnedToo() throws Exception {
+        java.net.InetAddress v6 = java.net.InetAddress.getByName("::1");
+        try (Vtep lb = new Vtep(v6); Vtep app = new Vtep(v6);
+             LiveDataplane live = LiveDataplane.start(config(LiveConfig.Transport.AUTO)
+                     .listen(ListenerUri.parse("vxlan://[::1]:0")).forward(true))) {
+            assertThat(live.boundListeners().get(0)).startsWith("vxlan://[::1]:");
+            int port = live.boundPorts().get(0);
+            app.send(Vtep.vxlan(VNI, udp(APP, 123, "203.0.113.123", 123)), port);
+            assertThat(await(() -> live.counters().get(LiveCounters.JUDGED), 1)).isEqualTo(1);
+            byte[] syn = Vtep.vxlan(VNI, tcp(LB, 40001, APP, 8080, PacketBuilder.SYN));
+            lb.send(syn, port);
+            assertThat(app.receive()).isEqualTo(syn);
+        }
+    }
+
+    @Test
+    void aNewPolicyTakesOverWhileTrackedConnectionsCarryOn() throws Exception {
+        String appGroup = "sg-0a11b22c33d44e502";
+        io.sgemu.control.model.SecurityGroup g = WORLD.securityGroups().get(appGroup);
+        World closed = WORLD.withSecurityGroup(new io.sgemu.control.model.SecurityGroup(g.id(), g.name(), g.vpcId(),
+                g.ownerId(), g.ingress().stream().filter(r -> r.fromPort() != 8080).toList(), g.egress()));
+        PolicySnapshot next = new PolicyCompiler().compile(closed, null, policy);
+        try (Vtep lb = new Vtep(); Vtep app = new Vtep();
+             LiveDataplane live = LiveDataplane.start(config(LiveConfig.Transport.AUTO).workers(2)
+                     .listen(ListenerUri.parse("vxlan://127.0.0.1:0")))) {
+            int port = live.boundPorts().get(0);
+            lb.send(Vtep.vxlan(VNI, tcp(LB, 40001, APP, 8080, PacketBuilder.SYN)), port);
+            assertThat(await(() -> live.counters().get(LiveCounters.ACCEPTED), 1)).isEqualTo(1);
+            live.setPolicy(next);
+            assertThat(live.awaitPolicy(next, 10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            // A new connection meets the new rules; the one already tracked carries on.
+            lb.send(Vtep.vxlan(VNI, tcp(LB, 40002, APP, 8080, PacketBuilder.SYN)), port);
+            assertThat(await(() -> live.counters().get("rejected.sg-ingress"), 1)).isEqualTo(1);
+            lb.send(Vtep.vxlan(VNI, tcp(LB, 40001, APP, 8080, PacketBuilder.ACK)), port);
+            assertThat(await(() -> live.counters().get(LiveCounters.ACCEPTED), 2)).isEqualTo(2);
+            assertThat(live.policy()).isSameAs(next);
+        }
+    }
 }

@@ -19,8 +19,17 @@ public final class Vtep implements AutoCloseable {
 
     final DatagramSocket socket;
 
+    private final InetAddress emulator;
+
+    /** An endpoint on 127.0.0.1 that talks to the emulator on 127.0.0.1. */
     public Vtep() throws IOException {
-        socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        this(InetAddress.getLoopbackAddress());
+    }
+
+    /** An endpoint on {@code loopback} (127.0.0.1 or ::1) that talks to the emulator there. */
+    public Vtep(InetAddress loopback) throws IOException {
+        socket = new DatagramSocket(new InetSocketAddress(loopback, 0));
+        emulator = loopback;
     }
 
     public InetSocketAddress address() {
@@ -28,7 +37,7 @@ public final class Vtep implements AutoCloseable {
     }
 
     public void send(byte[] payload, int port) throws IOException {
-        socket.send(new DatagramPacket(payload, payload.length, InetAddress.getLoopbackAddress(), port));
+        socket.send(new DatagramPacket(payload, payload.length, emulator, port));
     }
 
     /** The next datagram's payload, or null when none comes within {@code millis}. */

@@ -257,7 +257,30 @@ public final class LiveDataplane implements AutoCloseable {
         if (next == null) {
             throw new IllegalArgumentException("policy");
         }
+        if (next.eniCount() > conntrack.maxEnis()) {
+            throw new IllegalArgumentException("the policy numbers " + next.eniCount() + " ENIs; the connection-tracking "
+                    + "table was sized for " + conntrack.maxEnis() + ": restart the dataplane");
+        }
         policy = next;
+    }
+
+    /**
+     * Waits until every worker judges by {@code p} (each has begun a batch with it), or the timeout passes.
+     * After a {@code true} answer, every datagram a worker reads is judged against {@code p} (or a later
+     * policy): a datagram sent afterwards cannot meet the policy before. Answers false on timeout, or when
+     * {@code p} is no longer the current policy and some worker never took it.
+     */
+    public boolean awaitPolicy(Policy p, long timeout, TimeUnit unit) throws InterruptedException {
+        long deadline = System.nanoTime() + unit.toNanos(timeout);
+        for (LiveWorker w : workers) {
+            while (w.inForce != p) { // volatile load
+                if (System.nanoTime() >= deadline || w.failure != null || (policy != p && w.inForce != p)) {
+                    return false;
+                }
+                Thread.sleep(1);
+            }
+        }
+        return true;
     }
 
     /** The port each listener is bound to, in {@link LiveConfig#listen} order (the real port when 0 was asked for). */

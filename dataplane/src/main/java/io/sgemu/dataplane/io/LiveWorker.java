@@ -53,6 +53,8 @@ final class LiveWorker implements Runnable, MessageHandler {
 
     /** Set by {@link LiveDataplane#close()} once the listeners are closed: drain the ring, then end (volatile). */
     volatile boolean stop;
+    /** The policy of this worker's current batch (volatile: written here, read by {@link LiveDataplane#awaitPolicy}). */
+    volatile Policy inForce;
     /** Written by the worker if it dies, read by the dataplane (volatile). */
     volatile Throwable failure;
 
@@ -115,6 +117,9 @@ final class LiveWorker implements Runnable, MessageHandler {
         Policy p = dataplane.policy(); // volatile load, once per batch
         if (p != judge.policy()) {
             judge.policy(p);
+        }
+        if (p != inForce) {
+            inForce = p; // volatile store: LiveDataplane.awaitPolicy sees that this worker judges by p from now on
         }
         int n = ring.read(this, BATCH);
         long now = clock.epochNanos();
