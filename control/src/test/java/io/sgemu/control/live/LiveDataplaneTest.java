@@ -187,6 +187,13 @@ class LiveDataplaneTest {
             byte[] got = app.receive();
             assertThat(got).isEqualTo(syn);
             assertThat(Vtep.vni(got)).isEqualTo(42);
+            // With an option, and an IP packet (protocol type 0x0800) rather than an Ethernet frame inside.
+            byte[] frame = PacketBuilder.ip(LB, APP).tcp(40004, 8080, PacketBuilder.SYN, 0)
+                    .geneve(42, PacketBuilder.geneveOption(0x0102, 0x01, new byte[4])).build();
+            byte[] withOption = java.util.Arrays.copyOfRange(frame, 14 + 20 + 8, frame.length); // the outer UDP payload
+            assertThat(withOption[0] & 0x3F).as("option length in words").isEqualTo(2);
+            lb.send(withOption, port);
+            assertThat(app.receive()).isEqualTo(withOption);
             byte[] badVersion = syn.clone();
             badVersion[0] = (byte) 0x40; // version 1
             lb.send(badVersion, port);

@@ -56,7 +56,9 @@ public final class LiveCounters {
     public static final int ENDPOINT_TABLE_FULL = DROPPED_SEND_BACKLOG + 1;
     /** An ENI seen behind another endpoint than the one learned before (the newer one wins). */
     public static final int ENDPOINT_MOVES = ENDPOINT_TABLE_FULL + 1;
-    public static final int COUNT = ENDPOINT_MOVES + 1;
+    /** Errors a listener's socket reported (a failed send, a read error); the listener keeps going. */
+    public static final int IO_ERRORS = ENDPOINT_MOVES + 1;
+    public static final int COUNT = IO_ERRORS + 1;
 
     private static final String[] NAMES = names();
     /** Slots of padding after a block's counters, so two blocks never share a cache line. */
@@ -88,6 +90,7 @@ public final class LiveCounters {
         n[DROPPED_SEND_BACKLOG] = "dropped.send-backlog";
         n[ENDPOINT_TABLE_FULL] = "endpoint-table-full";
         n[ENDPOINT_MOVES] = "endpoint-moves";
+        n[IO_ERRORS] = "io-errors";
         return n;
     }
 

@@ -192,7 +192,8 @@ final class ReceiveHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        // A read error on a datagram socket (e.g. ICMP port unreachable reported on the socket) is not fatal:
-        // the channel keeps receiving.
+        // A read error on a datagram socket, or a failed forward (written with the void promise, so its failure
+        // comes here, on this event loop): not fatal, the channel keeps receiving. Counted, not logged per packet.
+        counters.increment(LiveCounters.IO_ERRORS);
     }
 }
