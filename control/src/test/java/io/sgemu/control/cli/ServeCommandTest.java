@@ -61,7 +61,7 @@ class ServeCommandTest {
             Running run = Running.start("serve", "--config", WORLD, "--listen", "vxlan://127.0.0.1:0", "udp://127.0.0.1:0",
                     "--forward", "--external-endpoint", "127.0.0.1:" + internet.address().getPort(),
                     "--workers", "2", "--event-loops", "2", "--flow-logs", flowLogs.toString(),
-                    "--aggregation-interval", "60", "--duration", "4");
+                    "--aggregation-interval", "60", "--duration", "5");
             int[] ports = run.ports(2);
             assertThat(run.err().toString()).contains("listening vxlan://127.0.0.1:" + ports[0])
                     .contains("listening udp://127.0.0.1:" + ports[1]);

@@ -68,7 +68,8 @@ import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
  * <ul>
  *   <li>Policy: one volatile reference ({@link #setPolicy} is a volatile store; each worker loads it once
  *       per batch of at most {@link LiveWorker#BATCH} datagrams, so a batch is judged against one policy and
- *       a new policy is in force on every worker within one batch of its store).</li>
+ *       a new policy is in force on every worker within one batch of its store; {@link #awaitPolicy} waits for
+ *       that, after which no datagram is judged against an older policy).</li>
  *   <li>Counters: see {@link LiveCounters} (single writer per block, readers anywhere).</li>
  *   <li>{@link #close()}: closes the sockets and waits for the event loops to end (no datagram is read
  *       after), then tells the workers to stop; each drains its ring, finishes its flow-log intervals and
