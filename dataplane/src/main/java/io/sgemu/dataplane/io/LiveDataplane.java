@@ -82,7 +82,7 @@ import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
  *       accepted ({@link LiveConfig#vnis}).</li>
  * </ul>
  */
-public final class LiveDataplane implements AutoCloseable {
+public final class LiveDataplane implements AutoCloseable, LiveContext {
 
     private static final int FLOW_LOG_RING_BYTES = 1 << 22;
 
@@ -239,12 +239,14 @@ public final class LiveDataplane implements AutoCloseable {
         boundListeners.add(uri.toString(port));
     }
 
-    /** Whether the flow-log writer has failed (volatile load): a worker then stops waiting for it. */
-    boolean flowLogWriterFailed() {
+    /** Whether the flow-log writer has failed (volatile load); {@link #close()} then reports its error. */
+    @Override
+    public boolean flowLogWriterFailed() {
         return writerFailure.error != null;
     }
 
     /** The policy packets are judged against now (volatile load). */
+    @Override
     public Policy policy() {
         return policy;
     }

@@ -35,7 +35,7 @@ final class LiveWorker implements Runnable, MessageHandler {
     static final int BATCH = 256;
 
     final int index;
-    private final LiveDataplane dataplane;
+    private final LiveContext dataplane;
     private final ManyToOneRingBuffer ring;
     private final TunnelKind[] listenerKinds;
     private final PacketJudge judge;
@@ -58,7 +58,7 @@ final class LiveWorker implements Runnable, MessageHandler {
     /** Written by the worker if it dies, read by the dataplane (volatile). */
     volatile Throwable failure;
 
-    LiveWorker(int index, LiveDataplane dataplane, ManyToOneRingBuffer ring, TunnelKind[] listenerKinds, PacketJudge judge,
+    LiveWorker(int index, LiveContext dataplane, ManyToOneRingBuffer ring, TunnelKind[] listenerKinds, PacketJudge judge,
                FastFlowLogAggregator flowLog, LiveCounters.Block counters, EndpointTable endpoints, int externalEndpoint,
                boolean forwarding, LiveClock clock) {
         this.index = index;

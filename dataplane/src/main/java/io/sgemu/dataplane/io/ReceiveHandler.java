@@ -42,7 +42,7 @@ import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
  */
 final class ReceiveHandler extends ChannelInboundHandlerAdapter {
 
-    private final LiveDataplane dataplane;
+    private final LiveContext dataplane;
     private final int listener;
     private final TunnelKind kind;
     private final ManyToOneRingBuffer[] rings;
@@ -55,7 +55,7 @@ final class ReceiveHandler extends ChannelInboundHandlerAdapter {
     /** For a buffer that offers neither a memory address nor a single NIO view (a composite): copied here. */
     private final UnsafeBuffer scratch;
 
-    ReceiveHandler(LiveDataplane dataplane, int listener, TunnelKind kind, ManyToOneRingBuffer[] rings, IntHashSet vnis,
+    ReceiveHandler(LiveContext dataplane, int listener, TunnelKind kind, ManyToOneRingBuffer[] rings, IntHashSet vnis,
                    LiveCounters.Block counters, LiveClock clock, int maxDatagramBytes) {
         this.dataplane = dataplane;
         this.listener = listener;
@@ -81,14 +81,23 @@ final class ReceiveHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void received(DatagramPacket datagram) {
-        counters.increment(LiveCounters.RECEIVED);
         ByteBuf content = datagram.content();
         int length = content.readableBytes();
         UnsafeBuffer bytes = wrap(content, length);
         if (bytes == null) {
+            counters.increment(LiveCounters.RECEIVED);
             counters.increment(LiveCounters.DROPPED_TOO_LARGE);
             return;
         }
+        offer(bytes, length, datagram.sender());
+    }
+
+    /**
+     * One datagram's payload, {@code [0, length)} of {@code bytes}, from {@code sender}: checked, steered and
+     * copied into its worker's ring (or counted and dropped).
+     */
+    void offer(org.agrona.DirectBuffer bytes, int length, InetSocketAddress sender) {
+        counters.increment(LiveCounters.RECEIVED);
         long now = clock.epochNanos();
         int vni = decode(kind, decoder, bytes, length, now, packet);
         if (packet.status != DecodedPacket.Status.OK) {
@@ -113,7 +122,6 @@ final class ReceiveHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         MutableDirectBuffer out = ring.buffer();
-        InetSocketAddress sender = datagram.sender();
         InetAddress address = sender.getAddress();
         long hi = 0;
         long lo;
