@@ -17,7 +17,7 @@ import picocli.CommandLine.Command;
                 + "describe-managed-prefix-lists), or from sgemu's short YAML format.",
         },
         subcommands = {ReplayCommand.class, CheckCommand.class, ExplainCommand.class, DiffCommand.class, SynthCommand.class,
-            GenCommand.class, LoadCommand.class, CommandLine.HelpCommand.class})
+            GenCommand.class, ServeCommand.class, LoadCommand.class, CommandLine.HelpCommand.class})
 public final class SgemuCommand implements Runnable {
 
     public static final int EXIT_INCOMPLETE = 1;

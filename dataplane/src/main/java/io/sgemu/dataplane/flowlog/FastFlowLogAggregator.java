@@ -94,7 +94,8 @@ public final class FastFlowLogAggregator {
     private long ringLostPackets;
 
     private FastFlowLogAggregator(Builder b) {
-        if (b.intervalSeconds != FlowLogAggregator.ONE_MINUTE && b.intervalSeconds != FlowLogAggregator.TEN_MINUTES) {
+        if (b.anyInterval ? b.intervalSeconds < 1
+                : b.intervalSeconds != FlowLogAggregator.ONE_MINUTE && b.intervalSeconds != FlowLogAggregator.TEN_MINUTES) {
             throw new IllegalArgumentException("the flow-log aggregation interval is 60 or 600 seconds (as AWS offers),"
                     + " not " + b.intervalSeconds);
         }
@@ -420,6 +421,7 @@ public final class FastFlowLogAggregator {
         private final RingBuffer ring;
         private final int worker;
         private int intervalSeconds = FlowLogAggregator.TEN_MINUTES;
+        private boolean anyInterval;
         private int maxRecordsPerInterval = FlowLogAggregator.DEFAULT_MAX_RECORDS_PER_INTERVAL;
         private int expectedFlows = 4096;
 
@@ -431,6 +433,16 @@ public final class FastFlowLogAggregator {
         /** 60 or 600, as the writer's. */
         public Builder intervalSeconds(int v) {
             intervalSeconds = v;
+            return this;
+        }
+
+        /**
+         * Any interval of at least one second: for tests and demos of live serving, where waiting a minute for
+         * records is too long (AWS offers only 60 and 600). Workers and writer must agree on it.
+         */
+        public Builder anyIntervalSeconds(int v) {
+            intervalSeconds = v;
+            anyInterval = true;
             return this;
         }
 

@@ -86,7 +86,8 @@ public final class FlowLogWriterAgent implements Agent {
     private long capacityLostObservations;
 
     private FlowLogWriterAgent(Builder b) {
-        if (b.intervalSeconds != FlowLogAggregator.ONE_MINUTE && b.intervalSeconds != FlowLogAggregator.TEN_MINUTES) {
+        if (b.anyInterval ? b.intervalSeconds < 1
+                : b.intervalSeconds != FlowLogAggregator.ONE_MINUTE && b.intervalSeconds != FlowLogAggregator.TEN_MINUTES) {
             throw new IllegalArgumentException("the flow-log aggregation interval is 60 or 600 seconds (as AWS offers),"
                     + " not " + b.intervalSeconds);
         }
@@ -367,6 +368,7 @@ public final class FlowLogWriterAgent implements Agent {
         private final int workers;
         private final FlowLogSink sink;
         private int intervalSeconds = FlowLogAggregator.TEN_MINUTES;
+        private boolean anyInterval;
         private FlowLogEnis enis;
         private TrafficPathResolver trafficPaths = TrafficPathResolver.UNKNOWN;
         private AwsServiceResolver awsServices = AwsServiceResolver.NONE;
@@ -382,6 +384,16 @@ public final class FlowLogWriterAgent implements Agent {
         /** 60 or 600, as the workers'. */
         public Builder intervalSeconds(int v) {
             intervalSeconds = v;
+            return this;
+        }
+
+        /**
+         * Any interval of at least one second: for tests and demos of live serving, where waiting a minute for
+         * records is too long (AWS offers only 60 and 600). Workers and writer must agree on it.
+         */
+        public Builder anyIntervalSeconds(int v) {
+            intervalSeconds = v;
+            anyInterval = true;
             return this;
         }
 

@@ -1,0 +1,328 @@
+package io.sgemu.control.cli;
+
+import io.sgemu.control.aws.LoadedWorld;
+import io.sgemu.control.compile.PolicyCompiler;
+import io.sgemu.control.model.World;
+import io.sgemu.dataplane.flowlog.FlowLogFormat;
+import io.sgemu.dataplane.flowlog.FlowLogTextWriter;
+import io.sgemu.dataplane.io.ListenerUri;
+import io.sgemu.dataplane.io.LiveConfig;
+import io.sgemu.dataplane.io.LiveCounters;
+import io.sgemu.dataplane.io.LiveDataplane;
+import io.sgemu.dataplane.policy.PolicySnapshot;
+import java.io.FilterWriter;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code sgemu serve}: the live dataplane. Listens for packets in UDP datagrams (raw IP, VXLAN, GENEVE), judges
+ * them against the world as AWS would, writes flow logs on wall-clock time and, with {@code --forward}, sends
+ * accepted packets on to their destination's tunnel endpoint. Runs until SIGINT/SIGTERM or {@code --duration}.
+ */
+@Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Judge live traffic: packets arrive in UDP datagrams (udp://: one IP packet per datagram; "
+            + "vxlan://: RFC 7348; geneve://: RFC 8926), are judged against the world as AWS would judge them, "
+            + "counted and logged in flow logs; with --forward, accepted packets go on to their destination.",
+            "Prints each listener as bound on stderr ('listening vxlan://0.0.0.0:4789'). Stops on Ctrl-C, SIGTERM or "
+                + "after --duration: stops receiving, judges what was received, flushes the flow logs, prints a "
+                + "summary and exits 0."})
+final class ServeCommand implements Callable<Integer> {
+
+    @Mixin
+    WorldOptions world;
+
+    @Option(names = "--listen", required = true, arity = "1..*", paramLabel = "URI",
+            description = {"udp://HOST:PORT, vxlan://HOST[:PORT] (default port 4789) or geneve://HOST[:PORT] "
+                + "(default port 6081). IPv6 hosts in brackets. Port 0: any free port. Repeatable."})
+    List<String> listen;
+
+    @Option(names = "--vni", paramLabel = "VNI=VPC-ID",
+            description = {"Which VPC a VXLAN/GENEVE network identifier carries. Repeatable. Datagrams with other "
+                + "VNIs are dropped (dropped.unknown-vni). Without --vni, a world with one VPC takes every VNI."})
+    List<String> vni = new ArrayList<>();
+
+    @Option(names = "--forward",
+            description = {"Send accepted packets on, encapsulated as they came, to the tunnel endpoint behind which "
+                + "the destination ENI was last seen (learned from the packets' outer source). Packets to an "
+                + "ENI not seen yet are dropped (dropped.no-endpoint)."})
+    boolean forward;
+
+    @Option(names = "--external-endpoint", paramLabel = "HOST:PORT",
+            description = "With --forward: where accepted packets to addresses of no ENI go (the internet, on-premises).")
+    String externalEndpoint;
+
+    @Option(names = "--workers", paramLabel = "N", defaultValue = "1",
+            description = "Threads that judge (default ${DEFAULT-VALUE}); flows are steered among them, both directions together.")
+    int workers;
+
+    @Option(names = "--event-loops", paramLabel = "N", defaultValue = "1",
+            description = "Threads that receive (default ${DEFAULT-VALUE}); with epoll each gets its own SO_REUSEPORT socket per listener.")
+    int eventLoops;
+
+    @Option(names = "--flow-logs", paramLabel = "FILE|-",
+            description = "Write flow-log records (AWS text format with a header line) to FILE, or '-' for stdout, "
+                + "each aggregation interval of wall-clock time and at the end.")
+    String flowLogs;
+
+    @Option(names = "--flow-log-format", paramLabel = "FORMAT",
+            description = "AWS custom format, e.g. '$${version} $${interface-id} $${srcaddr} $${dstaddr} $${action}'. "
+                + "Default: the version 2 default format.")
+    String flowLogFormat;
+
+    @Option(names = "--aggregation-interval", paramLabel = "SECONDS", defaultValue = "600",
+            description = "Flow-log aggregation interval: 60 or 600 (default ${DEFAULT-VALUE}).")
+    int aggregationInterval;
+
+    @Option(names = "--aggregation-interval-seconds", paramLabel = "SECONDS", hidden = true,
+            description = "A flow-log aggregation interval of any length (tests, demos); overrides --aggregation-interval.")
+    Integer aggregationIntervalSeconds;
+
+    @Option(names = "--duration", paramLabel = "SECONDS",
+            description = "Stop after this many seconds (default: run until Ctrl-C or SIGTERM).")
+    Double duration;
+
+    @Option(names = "--conntrack-capacity", paramLabel = "SLOTS", defaultValue = "1048576",
+            description = "Slots of the connection-tracking table (64 bytes each; default ${DEFAULT-VALUE}).")
+    int conntrackCapacity;
+
+    @Option(names = "--tcp-close-linger", paramLabel = "SECONDS", defaultValue = "5",
+            description = "How long a tracked TCP connection lingers after RST, or FIN both ways (default ${DEFAULT-VALUE}).")
+    int tcpCloseLinger;
+
+    @Option(names = "--nio", hidden = true, description = "Use Netty's NIO transport even where epoll is available (tests).")
+    boolean nio;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter out = spec.commandLine().getOut();
+        List<ListenerUri> listeners = new ArrayList<>();
+        for (String l : listen) {
+            try {
+                listeners.add(ListenerUri.parse(l));
+            } catch (IllegalArgumentException e) {
+                throw new UserInputException("--listen " + e.getMessage(), e);
+            }
+        }
+        if (aggregationIntervalSeconds != null && aggregationIntervalSeconds < 1) {
+            throw new UserInputException("--aggregation-interval-seconds must be at least 1");
+        }
+        if (aggregationIntervalSeconds == null && aggregationInterval != 60 && aggregationInterval != 600) {
+            throw new UserInputException("--aggregation-interval must be 60 or 600, not " + aggregationInterval);
+        }
+        if (workers < 1 || workers > 64) {
+            throw new UserInputException("--workers must be 1..64, not " + workers);
+        }
+        if (eventLoops < 1 || eventLoops > 64) {
+            throw new UserInputException("--event-loops must be 1..64, not " + eventLoops);
+        }
+        if (conntrackCapacity < 1024) {
+            throw new UserInputException("--conntrack-capacity must be at least 1024");
+        }
+        if (tcpCloseLinger < 0) {
+            throw new UserInputException("--tcp-close-linger must not be negative");
+        }
+        if (duration != null && !(duration > 0)) {
+            throw new UserInputException("--duration must be a positive number of seconds");
+        }
+        if (externalEndpoint != null && !forward) {
+            throw new UserInputException("--external-endpoint needs --forward");
+        }
+        InetSocketAddress external = externalEndpoint == null ? null : endpoint(externalEndpoint);
+        FlowLogFormat format;
+        try {
+            format = flowLogFormat == null ? FlowLogFormat.DEFAULT : FlowLogFormat.parse(flowLogFormat);
+        } catch (IllegalArgumentException e) {
+            throw new UserInputException("--flow-log-format: " + e.getMessage(), e);
+        }
+        LoadedWorld loaded = world.load();
+        loaded.warnings().forEach(w -> err.println("warning: " + w));
+        int[] vnis = vnis(loaded.world());
+        PolicySnapshot policy = new PolicyCompiler().compile(loaded.world(), null, null);
+
+        try (Writer flowStream = open(flowLogs, out)) {
+            FlowLogTextWriter flowWriter = flowStream == null ? null : new FlowLogTextWriter(flowStream, format);
+            LiveConfig config = new LiveConfig(policy).workers(workers).eventLoops(eventLoops).vnis(vnis)
+                    .forward(forward).externalEndpoint(external)
+                    .conntrackCapacity(conntrackCapacity)
+                    .tcpCloseLingerNanos(TimeUnit.SECONDS.toNanos(tcpCloseLinger))
+                    .transport(nio ? LiveConfig.Transport.NIO : LiveConfig.Transport.AUTO)
+                    .warnings(w -> {
+                        err.println("warning: " + w);
+                        err.flush();
+                    });
+            if (flowWriter != null) {
+                if (aggregationIntervalSeconds != null) {
+                    config.flowLogs(flowWriter, aggregationIntervalSeconds, true);
+                } else {
+                    config.flowLogs(flowWriter, aggregationInterval);
+                }
+            }
+            listeners.forEach(config::listen);
+            CountDownLatch stop = new CountDownLatch(1);
+            StopSignals signals = StopSignals.install(stop);
+            LiveDataplane live;
+            try {
+                live = LiveDataplane.start(config);
+            } catch (IOException e) {
+                signals.uninstall();
+                throw new UserInputException(e.getMessage(), e);
+            }
+            try {
+                for (String l : live.boundListeners()) {
+                    err.println("listening " + l);
+                }
+                err.flush();
+                try {
+                    if (duration != null) {
+                        stop.await((long) (duration * 1e9), TimeUnit.NANOSECONDS);
+                    } else {
+                        stop.await();
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            } finally {
+                live.close();
+                signals.uninstall();
+            }
+            if (flowWriter != null) {
+                flowWriter.flush();
+            }
+            PrintWriter summaryOut = "-".equals(flowLogs) ? err : out;
+            summaryOut.print(summary(live.counters()));
+            summaryOut.flush();
+        }
+        return 0;
+    }
+
+    /** The counters that are not zero, one per line, with the totals always shown. */
+    static String summary(LiveCounters c) {
+        StringBuilder sb = new StringBuilder();
+        Map<String, Long> all = c.snapshot();
+        for (Map.Entry<String, Long> e : all.entrySet()) {
+            String name = e.getKey();
+            boolean total = name.equals("received") || name.equals("accepted") || name.equals("rejected")
+                    || name.equals("forwarded");
+            if (total || e.getValue() != 0) {
+                sb.append(String.format("%-28s %d%n", name, e.getValue()));
+            }
+        }
+        return sb.toString();
+    }
+
+    /** The accepted VNIs from --vni (checked against the world), or null for every VNI. */
+    private int[] vnis(World w) {
+        if (vni.isEmpty()) {
+            if (w.vpcs().size() > 1) {
+                throw new UserInputException("the world has " + w.vpcs().size() + " VPCs (" + String.join(", ", w.vpcs().keySet())
+                        + "): say which VNI carries which with --vni VNI=VPC-ID");
+            }
+            return null;
+        }
+        Map<Integer, String> map = new LinkedHashMap<>();
+        for (String v : vni) {
+            int eq = v.indexOf('=');
+            if (eq < 0) {
+                throw new UserInputException("--vni '" + v + "': expected VNI=VPC-ID, e.g. 7001=vpc-0a1b2c3d");
+            }
+            int number;
+            try {
+                number = Integer.parseInt(v.substring(0, eq).trim());
+            } catch (NumberFormatException e) {
+                throw new UserInputException("--vni '" + v + "': the VNI is not a number");
+            }
+            if (number < 0 || number > 0xFF_FFFF) {
+                throw new UserInputException("--vni '" + v + "': a VNI is 0.." + 0xFF_FFFF);
+            }
+            String vpc = v.substring(eq + 1).trim();
+            if (!w.vpcs().containsKey(vpc)) {
+                throw new UserInputException("--vni '" + v + "': no VPC " + vpc + " in the world (it has "
+                        + String.join(", ", w.vpcs().keySet()) + ")");
+            }
+            String before = map.put(number, vpc);
+            if (before != null && !before.equals(vpc)) {
+                throw new UserInputException("--vni: VNI " + number + " is mapped to both " + before + " and " + vpc);
+            }
+        }
+        return map.keySet().stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** HOST:PORT (IPv6 in brackets). */
+    static InetSocketAddress endpoint(String text) {
+        String host;
+        String port;
+        if (text.startsWith("[")) {
+            int close = text.indexOf("]:");
+            if (close < 0) {
+                throw new UserInputException("--external-endpoint '" + text + "': expected [IPV6]:PORT");
+            }
+            host = text.substring(1, close);
+            port = text.substring(close + 2);
+        } else {
+            int colon = text.lastIndexOf(':');
+            if (colon <= 0 || text.indexOf(':') != colon) {
+                throw new UserInputException("--external-endpoint '" + text + "': expected HOST:PORT");
+            }
+            host = text.substring(0, colon);
+            port = text.substring(colon + 1);
+        }
+        int p;
+        try {
+            p = Integer.parseInt(port);
+        } catch (NumberFormatException e) {
+            throw new UserInputException("--external-endpoint '" + text + "': the port is not a number");
+        }
+        if (p < 1 || p > 65535) {
+            throw new UserInputException("--external-endpoint '" + text + "': the port must be 1..65535");
+        }
+        InetSocketAddress a = new InetSocketAddress(host, p);
+        if (a.isUnresolved()) {
+            throw new UserInputException("--external-endpoint '" + text + "': cannot resolve " + host);
+        }
+        return a;
+    }
+
+    private static Writer open(String target, Writer stdout) {
+        if (target == null) {
+            return null;
+        }
+        if ("-".equals(target)) {
+            return new FilterWriter(stdout) {
+                @Override
+                public void close() throws IOException {
+                    flush();
+                }
+            };
+        }
+        try {
+            Path p = Path.of(target);
+            if (p.getParent() != null) {
+                Files.createDirectories(p.getParent());
+            }
+            return Files.newBufferedWriter(p, StandardCharsets.UTF_8);
+        } catch (IOException | java.nio.file.InvalidPathException e) {
+            throw new UserInputException(target + ": cannot write: " + e.getMessage(), e);
+        }
+    }
+}
