@@ -59,7 +59,16 @@ public final class SgemuCommand implements Runnable {
             commandLine.getErr().println("This is a bug in sgemu; please report it with the command line above.");
             return EXIT_INTERNAL;
         });
-        int code = cl.execute(args);
+        int code;
+        try {
+            code = cl.execute(args);
+        } catch (OutOfMemoryError e) {
+            // Not a bug and not bad input: the JVM was given too little heap or direct memory for this run.
+            err.println("sgemu: out of memory: " + e.getMessage());
+            err.println("sgemu: give the JVM more (SGEMU_JAVA_OPTS='-Xmx4g -XX:MaxDirectMemorySize=4g' for scripts/sgemu), "
+                    + "or ask for less (--conntrack-capacity).");
+            code = EXIT_INTERNAL;
+        }
         out.flush();
         err.flush();
         return code;

@@ -105,4 +105,20 @@ class BadInputTest {
     private static void assertNoStackTrace(CliRun run) {
         assertThat(run.err()).doesNotContain("\tat ").doesNotContain("    at ").doesNotContain("Exception");
     }
+
+    @Test
+    void tooLittleMemoryIsAMessageNotAStackTrace() throws Exception {
+        // A JVM of its own with 48 MB of heap (and so of direct memory): the default conntrack table needs 64 MB.
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        ProcessBuilder pb = new ProcessBuilder(java.toString(), "-Xmx48m",
+                "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
+                "-cp", System.getProperty("java.class.path"), SgemuCommand.class.getName(), "replay",
+                "--config", CliRun.EXAMPLES.resolve("three-tier/aws").toString(),
+                "--pcap", CliRun.EXAMPLES.resolve("three-tier/three-tier.pcap").toString());
+        pb.redirectErrorStream(true);
+        Process p = pb.start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(output).isEqualTo(SgemuCommand.EXIT_INTERNAL);
+        assertThat(output).contains("sgemu: out of memory").contains("--conntrack-capacity").doesNotContain("\tat ");
+    }
 }
