@@ -126,9 +126,10 @@ final class ReplayCommand implements Callable<Integer> {
     int fragmentTableSize;
 
     @Option(names = "--workers", paramLabel = "N",
-            description = "Worker threads of the fast dataplane (default: the number of cores, ${DEFAULT-VALUE} here). "
-                + "1 judges every packet on the reading thread.")
-    int workers = Runtime.getRuntime().availableProcessors();
+            description = "Worker threads of the fast dataplane (default: one less than the cores, at least 1: "
+                + "${DEFAULT-VALUE} here; the reading thread needs a core of its own). 1 judges every packet on the "
+                + "reading thread.")
+    int workers = Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
 
     @Option(names = "--engine", paramLabel = "fast|reference", defaultValue = "fast",
             description = "fast (default): the compiled dataplane. reference: the plain evaluator the fast one is "
