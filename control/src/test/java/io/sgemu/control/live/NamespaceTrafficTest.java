@@ -258,11 +258,14 @@ class NamespaceTrafficTest {
         Attempt a = connect(clientA, SERVER, BLOCKED_PORT, "hello-9090", FAILING_CONNECT_MILLIS);
 
         assertThat(a.connected()).as("client A to the server's port 9090\n%s", a.result().describe()).isFalse();
-        assertThat(live.counters().get("rejected.sg-ingress") - sgIngressBefore)
-                .as("the SYN and its retransmissions, rejected at the server's sg-ingress").isGreaterThanOrEqualTo(2);
+        long rejected = live.counters().get("rejected.sg-ingress") - sgIngressBefore;
+        assertThat(rejected).as("the SYN and its retransmissions, rejected at the server's sg-ingress")
+                .isGreaterThanOrEqualTo(2);
         int p = a.localPort();
-        assertThat(awaitPackets(SERVER_ENI, TCP, CLIENT_A, p, SERVER, BLOCKED_PORT, FlowLogRecord.Action.REJECT, 2))
-                .as("REJECT on the server's ENI\n%s", flowLogs.dump()).isGreaterThanOrEqualTo(2);
+        assertThat(awaitPackets(SERVER_ENI, TCP, CLIENT_A, p, SERVER, BLOCKED_PORT, FlowLogRecord.Action.REJECT, rejected))
+                .as("every rejected SYN in a REJECT record on the server's ENI\n%s", flowLogs.dump()).isEqualTo(rejected);
+        assertThat(awaitPackets(CLIENT_A_ENI, TCP, CLIENT_A, p, SERVER, BLOCKED_PORT, FlowLogRecord.Action.ACCEPT, rejected))
+                .as("client A logs them ACCEPT: they left it (SEMANTICS 6)\n%s", flowLogs.dump()).isEqualTo(rejected);
         assertThat(flowLogs.packets(SERVER_ENI, TCP, CLIENT_A, p, SERVER, BLOCKED_PORT, FlowLogRecord.Action.ACCEPT))
                 .isZero();
         assertThat(flowLogs.packets(null, TCP, SERVER, BLOCKED_PORT, CLIENT_A, p, null))
@@ -289,6 +292,9 @@ class NamespaceTrafficTest {
         assertThat(awaitPackets(SERVER_ENI, ICMP, CLIENT_B, 0, SERVER, 0, FlowLogRecord.Action.REJECT, 1))
                 .as("%s", flowLogs.dump()).isPositive();
         assertThat(flowLogs.packets(SERVER_ENI, ICMP, CLIENT_B, 0, SERVER, 0, FlowLogRecord.Action.ACCEPT)).isZero();
+        assertThat(awaitPackets(CLIENT_B_ENI, ICMP, CLIENT_B, 0, SERVER, 0, FlowLogRecord.Action.ACCEPT, 1))
+                .as("client B's echo request left it: ACCEPT on its own ENI\n%s", flowLogs.dump()).isPositive();
+        assertThat(flowLogs.packets(null, ICMP, SERVER, 0, CLIENT_B, 0, null)).as("no reply to client B").isZero();
     }
 
     @Test
