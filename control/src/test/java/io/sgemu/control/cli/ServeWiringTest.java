@@ -195,4 +195,45 @@ class ServeWiringTest {
             assertThat(run.out().toString()).containsPattern("forwarded +1\\b");
         }
     }
+
+    @Test
+    void generatedLoadIsJudgedPacketForPacketAndDiscardOnlyCounts() throws Exception {
+        for (boolean discard : new boolean[] {false, true}) {
+            List<String> args = new ArrayList<>(List.of("serve", "--config", WORLD, "--listen", "vxlan://127.0.0.1:0",
+                    "--duration", "4"));
+            if (discard) {
+                args.add("--discard");
+            }
+            Running run = Running.start(args.toArray(String[]::new));
+            int port = run.ports(1)[0];
+            CliRun load = CliRun.of("load", "vxlan://127.0.0.1:" + port, "--vni", "7001", "--config", WORLD,
+                    "--flows", "20", "--packets", "500", "--seed", "7", "--rate", "20000");
+            assertThat(load.exitCode()).as(load.err()).isZero();
+            assertThat(load.out()).contains("500 distinct").containsPattern("sent +500 ");
+            assertThat(run.exit().get()).as(run.err().toString()).isZero();
+            String summary = run.out().toString();
+            assertThat(summary).as("discard=" + discard).containsPattern("received +500\\b");
+            if (discard) {
+                assertThat(summary).containsPattern("discarded +500\\b").containsPattern("accepted +0\\b")
+                        .containsPattern("rejected +0\\b").doesNotContain("judged");
+            } else {
+                Matcher accepted = Pattern.compile("accepted +(\\d+)").matcher(summary);
+                Matcher rejected = Pattern.compile("rejected +(\\d+)").matcher(summary);
+                assertThat(accepted.find() && rejected.find()).as(summary).isTrue();
+                long a = Long.parseLong(accepted.group(1));
+                long r = Long.parseLong(rejected.group(1));
+                // the generator's blocked attempts (10% of the packets by default) are rejected, the rest accepted
+                assertThat(r).as(summary).isBetween(20L, 120L);
+                assertThat(a + r).as(summary).isEqualTo(500);
+                assertThat(summary).containsPattern("judged +500\\b").doesNotContain("dropped.");
+            }
+        }
+    }
+
+    @Test
+    void loadNeedsExactlyOneSourceOfPackets() {
+        CliRun neither = CliRun.of("load", "udp://127.0.0.1:9");
+        assertThat(neither.exitCode()).isEqualTo(2);
+        assertThat(neither.err()).contains("either --pcap FILE or --config");
+    }
 }
