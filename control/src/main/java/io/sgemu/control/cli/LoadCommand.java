@@ -105,6 +105,12 @@ final class LoadCommand implements Callable<Integer> {
             description = "After the last send, wait this long for returns (default ${DEFAULT-VALUE}).")
     double waitSeconds;
 
+    @Option(names = "--malformed-per-packet", paramLabel = "N", defaultValue = "0",
+            description = {"Flood: after each packet also send N datagrams the emulator must drop as malformed "
+                + "(VXLAN without its I flag, GENEVE of an unknown version, UDP without an IP packet), on top of "
+                + "--rate (default ${DEFAULT-VALUE})."})
+    int malformedPerPacket;
+
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the report as one JSON object to FILE.")
     Path json;
 
@@ -155,8 +161,13 @@ final class LoadCommand implements Callable<Integer> {
                     + ": no IP packets to send (" + packets.frames() + " frames; skipped " + packets.skipped() + ")");
         }
         LoadReport report;
+        LoadGenerator generator;
         try {
-            report = new LoadGenerator(options, packets).run();
+            if (malformedPerPacket < 0 || malformedPerPacket > 1000) {
+                throw new UserInputException("--malformed-per-packet must be 0..1000, not " + malformedPerPacket);
+            }
+            generator = new LoadGenerator(options, packets).malformedPerPacket(malformedPerPacket);
+            report = generator.run();
         } catch (java.net.BindException e) {
             throw new UserInputException("--listen " + listen + ": " + e.getMessage(), e);
         } catch (IOException e) {
@@ -164,6 +175,10 @@ final class LoadCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         out.print(report.toText());
+        if (malformedPerPacket > 0) {
+            out.printf(java.util.Locale.ROOT, "malformed         %d (%d after each packet)%n", generator.malformedSent(),
+                    malformedPerPacket);
+        }
         out.flush();
         if (json != null) {
             try {

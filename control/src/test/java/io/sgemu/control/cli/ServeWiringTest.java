@@ -236,4 +236,33 @@ class ServeWiringTest {
         assertThat(neither.exitCode()).isEqualTo(2);
         assertThat(neither.err()).contains("either --pcap FILE or --config");
     }
+
+    @Test
+    void aFloodOfMalformedDatagramsCostsNoValidPacketItsVerdict() throws Exception {
+        Running run = Running.start("serve", "--config", WORLD, "--listen", "vxlan://127.0.0.1:0", "--admin", "127.0.0.1:0",
+                "--duration", "5");
+        int port = run.ports(1)[0];
+        int admin = printedPort(run, "admin http://");
+        CliRun load = CliRun.of("load", "vxlan://127.0.0.1:" + port, "--vni", "7001", "--config", WORLD,
+                "--flows", "50", "--packets", "1000", "--seed", "11", "--rate", "2000", "--malformed-per-packet", "9");
+        assertThat(load.exitCode()).as(load.err()).isZero();
+        assertThat(load.out()).containsPattern("sent +1000 ").contains("malformed         9000 (9 after each packet)");
+        Exposition e = null;
+        long deadline = System.nanoTime() + Vtep.WAIT_MILLIS * 1_000_000L;
+        while (System.nanoTime() < deadline) {
+            e = Exposition.parse(get(admin, "/metrics").body());
+            if (e.value("sgemu_received_datagrams_total{}") == 10_000 && e.value("sgemu_judged_packets_total{}") == 1000) {
+                break;
+            }
+            Thread.sleep(20);
+        }
+        // every valid packet judged: none lost to a full queue behind the junk
+        assertThat(e.value("sgemu_judged_packets_total{}")).isEqualTo(1000);
+        assertThat(e.value("sgemu_drops_total{reason=\"malformed-vxlan\"}")).isEqualTo(9000);
+        assertThat(e.value("sgemu_drops_total{reason=\"queue-full\"}")).isZero();
+        assertThat(e.value("sgemu_verdicts_total{verdict=\"accept\"}") + e.value("sgemu_verdicts_total{verdict=\"reject\"}")
+                + e.value("sgemu_verdicts_total{verdict=\"skip\"}")).isEqualTo(1000);
+        assertThat(e.value("sgemu_ingest_to_verdict_latency_seconds_count{}")).isEqualTo(1000);
+        assertThat(run.exit().get()).as(run.err().toString()).isZero();
+    }
 }
