@@ -7,6 +7,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
@@ -213,6 +214,9 @@ public final class LiveDataplane implements AutoCloseable, LiveContext {
             Bootstrap b = new Bootstrap().group(group)
                     .option(ChannelOption.SO_RCVBUF, 4 << 20)
                     .option(ChannelOption.SO_SNDBUF, 4 << 20)
+                    // A worker queues a whole batch of forwards (up to 256 datagrams) before its flush: Netty's
+                    // default high-water mark (64 KiB) made bursts count as send-backlog at moderate rates.
+                    .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(1 << 20, 4 << 20))
                     .handler(new ReceiveHandler(this, l, uri.kind(), rings, vnis, counters.newBlock(), clock,
                             config.maxDatagramBytes).discard(config.discard));
             if (epoll) {
