@@ -67,62 +67,14 @@ public final class PipelineMetrics implements MetricsSource {
         StageCounters[] cs = workers.toArray(new StageCounters[0]);
 
         out.counter(STAGE_PACKETS, "Packets each stage accepted or rejected, per ENI.");
-        for (int eni = 0; eni < enis; eni++) {
-            String id = p.eniId(eni);
-            if (id == null) {
-                continue;
-            }
-            for (int s = 0; s < Verdicts.STAGE_COUNT; s++) {
-                long accepted = 0;
-                long rejected = 0;
-                for (StageCounters c : cs) {
-                    accepted += c.acceptedPackets(eni, s);
-                    rejected += c.rejectedPackets(eni, s);
-                }
-                out.sample(accepted, "eni", id, "stage", Verdicts.STAGES[s], "verdict", "accept");
-                out.sample(rejected, "eni", id, "stage", Verdicts.STAGES[s], "verdict", "reject");
-            }
-        }
+        perStage(out, p, cs, (c, eni, s, accepted) -> accepted ? c.acceptedPackets(eni, s) : c.rejectedPackets(eni, s));
         out.counter(STAGE_BYTES, "Bytes (IP lengths) each stage accepted or rejected, per ENI.");
-        for (int eni = 0; eni < enis; eni++) {
-            String id = p.eniId(eni);
-            if (id == null) {
-                continue;
-            }
-            for (int s = 0; s < Verdicts.STAGE_COUNT; s++) {
-                long accepted = 0;
-                long rejected = 0;
-                for (StageCounters c : cs) {
-                    accepted += c.acceptedBytes(eni, s);
-                    rejected += c.rejectedBytes(eni, s);
-                }
-                out.sample(accepted, "eni", id, "stage", Verdicts.STAGES[s], "verdict", "accept");
-                out.sample(rejected, "eni", id, "stage", Verdicts.STAGES[s], "verdict", "reject");
-            }
-        }
+        perStage(out, p, cs, (c, eni, s, accepted) -> accepted ? c.acceptedBytes(eni, s) : c.rejectedBytes(eni, s));
         out.counter(ALLOWANCE_EXCEEDED,
                 "Packets refused because the ENI's tracked-connection allowance was used up (conntrack_allowance_exceeded).");
-        for (int eni = 0; eni < enis; eni++) {
-            String id = p.eniId(eni);
-            if (id != null) {
-                long n = 0;
-                for (StageCounters c : cs) {
-                    n += c.allowanceExceeded(eni);
-                }
-                out.sample(n, "eni", id);
-            }
-        }
+        perEni(out, p, cs, StageCounters::allowanceExceeded);
         out.counter(TABLE_FULL, "Packets refused because the connection-tracking table had no free slot, per ENI.");
-        for (int eni = 0; eni < enis; eni++) {
-            String id = p.eniId(eni);
-            if (id != null) {
-                long n = 0;
-                for (StageCounters c : cs) {
-                    n += c.tableFull(eni);
-                }
-                out.sample(n, "eni", id);
-            }
-        }
+        perEni(out, p, cs, StageCounters::tableFull);
         if (table != null) {
             out.gauge(CONNTRACK_ENTRIES, "Tracked connections of each ENI.");
             for (int eni = 0; eni < enis; eni++) {
@@ -184,5 +136,48 @@ public final class PipelineMetrics implements MetricsSource {
         out.sample(stream.clientCount());
         out.counter(STREAM_LOST, "Flow-log records the stream's clients lost by reading too slowly, summed over clients.");
         out.sample(stream.lostRecords());
+    }
+
+    /** One count of one worker's counters, for an ENI and a stage, accepted or rejected. */
+    private interface StageCount {
+        long of(StageCounters c, int eni, int stage, boolean accepted);
+    }
+
+    /** One count of one worker's counters, for an ENI. */
+    private interface EniCount {
+        long of(StageCounters c, int eni);
+    }
+
+    /** A sample per ENI, stage and verdict: the count summed over the workers. */
+    private static void perStage(MetricsWriter out, Policy p, StageCounters[] cs, StageCount count) {
+        for (int eni = 0; eni < p.eniCount(); eni++) {
+            String id = p.eniId(eni);
+            if (id == null) {
+                continue;
+            }
+            for (int s = 0; s < Verdicts.STAGE_COUNT; s++) {
+                for (boolean accepted : new boolean[] {true, false}) {
+                    long n = 0;
+                    for (StageCounters c : cs) {
+                        n += count.of(c, eni, s, accepted);
+                    }
+                    out.sample(n, "eni", id, "stage", Verdicts.STAGES[s], "verdict", accepted ? "accept" : "reject");
+                }
+            }
+        }
+    }
+
+    /** A sample per ENI: the count summed over the workers. */
+    private static void perEni(MetricsWriter out, Policy p, StageCounters[] cs, EniCount count) {
+        for (int eni = 0; eni < p.eniCount(); eni++) {
+            String id = p.eniId(eni);
+            if (id != null) {
+                long n = 0;
+                for (StageCounters c : cs) {
+                    n += count.of(c, eni);
+                }
+                out.sample(n, "eni", id);
+            }
+        }
     }
 }
