@@ -100,14 +100,9 @@ final class ReplayCommand implements Callable<Integer> {
                     + "listed for every ENI."})
     Path summary;
 
-    @Option(names = "--flow-log-format", paramLabel = "FORMAT",
-            description = "AWS custom format, e.g. '$${version} $${interface-id} $${srcaddr} $${dstaddr} $${action} "
-                + "$${tcp-flags} $${flow-direction}'. Default: the version 2 default format.")
-    String flowLogFormat;
+    @Mixin
+    FlowLogFormatOptions flowLogFormatOptions;
 
-    @Option(names = "--aggregation-interval", paramLabel = "SECONDS", defaultValue = "600",
-            description = "Flow-log aggregation interval: 60 or 600 (default ${DEFAULT-VALUE}).")
-    int aggregationInterval;
 
     @Option(names = "--tcp-close-linger", paramLabel = "SECONDS", defaultValue = "5",
             description = "How long a tracked TCP connection lingers after RST, or FIN both ways "
@@ -161,9 +156,7 @@ final class ReplayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (aggregationInterval != 60 && aggregationInterval != 600) {
-            throw new UserInputException("--aggregation-interval must be 60 or 600, not " + aggregationInterval);
-        }
+        int aggregationInterval = flowLogFormatOptions.intervalSeconds();
         Pacer pacer = pacer();
         if (!engine.equals("fast") && !engine.equals("reference")) {
             throw new UserInputException("--engine must be fast or reference, not '" + engine + "'");
@@ -192,12 +185,7 @@ final class ReplayCommand implements Callable<Integer> {
         if ("-".equals(verdicts) && "-".equals(flowLogs)) {
             throw new UserInputException("--verdicts and --flow-logs cannot both go to stdout");
         }
-        FlowLogFormat format;
-        try {
-            format = flowLogFormat == null ? FlowLogFormat.DEFAULT : FlowLogFormat.parse(flowLogFormat);
-        } catch (IllegalArgumentException e) {
-            throw new UserInputException("--flow-log-format: " + e.getMessage(), e);
-        }
+        FlowLogFormat format = flowLogFormatOptions.format();
         LoadedWorld loaded = world.load();
         PrintWriter err = spec.commandLine().getErr();
         loaded.warnings().forEach(w -> err.println("warning: " + w));

@@ -87,14 +87,9 @@ final class ServeCommand implements Callable<Integer> {
                 + "each aggregation interval of wall-clock time and at the end.")
     String flowLogs;
 
-    @Option(names = "--flow-log-format", paramLabel = "FORMAT",
-            description = "AWS custom format, e.g. '$${version} $${interface-id} $${srcaddr} $${dstaddr} $${action}'. "
-                + "Default: the version 2 default format.")
-    String flowLogFormat;
+    @Mixin
+    FlowLogFormatOptions flowLogFormatOptions;
 
-    @Option(names = "--aggregation-interval", paramLabel = "SECONDS", defaultValue = "600",
-            description = "Flow-log aggregation interval: 60 or 600 (default ${DEFAULT-VALUE}).")
-    int aggregationInterval;
 
     @Option(names = "--aggregation-interval-seconds", paramLabel = "SECONDS", hidden = true,
             description = "A flow-log aggregation interval of any length (tests, demos); overrides --aggregation-interval.")
@@ -150,9 +145,8 @@ final class ServeCommand implements Callable<Integer> {
         if (aggregationIntervalSeconds != null && aggregationIntervalSeconds < 1) {
             throw new UserInputException("--aggregation-interval-seconds must be at least 1");
         }
-        if (aggregationIntervalSeconds == null && aggregationInterval != 60 && aggregationInterval != 600) {
-            throw new UserInputException("--aggregation-interval must be 60 or 600, not " + aggregationInterval);
-        }
+        int aggregationInterval = aggregationIntervalSeconds != null ? aggregationIntervalSeconds
+                : flowLogFormatOptions.intervalSeconds();
         if (workers < 1 || workers > 64) {
             throw new UserInputException("--workers must be 1..64, not " + workers);
         }
@@ -183,12 +177,7 @@ final class ServeCommand implements Callable<Integer> {
         InetSocketAddress external = externalEndpoint == null ? null : endpoint(externalEndpoint);
         InetSocketAddress adminBind = outputs.adminAddress();
         InetSocketAddress streamBind = outputs.streamAddress();
-        FlowLogFormat format;
-        try {
-            format = flowLogFormat == null ? FlowLogFormat.DEFAULT : FlowLogFormat.parse(flowLogFormat);
-        } catch (IllegalArgumentException e) {
-            throw new UserInputException("--flow-log-format: " + e.getMessage(), e);
-        }
+        FlowLogFormat format = flowLogFormatOptions.format();
         LoadedWorld loaded = world.load();
         loaded.warnings().forEach(w -> err.println("warning: " + w));
         int[] vnis = vnis(loaded.world());
@@ -210,11 +199,7 @@ final class ServeCommand implements Callable<Integer> {
                         err.flush();
                     });
             if (sink != null) {
-                if (aggregationIntervalSeconds != null) {
-                    config.flowLogs(sink, aggregationIntervalSeconds, true);
-                } else {
-                    config.flowLogs(sink, aggregationInterval);
-                }
+                config.flowLogs(sink, aggregationInterval, aggregationIntervalSeconds != null);
             }
             listeners.forEach(config::listen);
             LiveDataplane live = serve(config, stream, adminBind, err);
