@@ -33,9 +33,16 @@ public final class SigV4Verifier {
     }
 
     private final Credentials credentials;
+    private final String service;
 
     public SigV4Verifier(Credentials credentials) {
+        this(credentials, "ec2");
+    }
+
+    /** A verifier for another service's scope (the published test vectors sign for {@code service}). */
+    SigV4Verifier(Credentials credentials, String service) {
         this.credentials = credentials;
+        this.service = service;
     }
 
     /**
@@ -58,13 +65,14 @@ public final class SigV4Verifier {
         String keyId = m.group(1);
         String date = m.group(2);
         String region = m.group(3);
-        String service = m.group(4);
+        String scopedService = m.group(4);
         String signedHeaders = m.group(5);
         String signature = m.group(6).toLowerCase(Locale.ROOT);
         String secret = credentials.secretOf(keyId).orElseThrow(() -> new Ec2Exception("AuthFailure",
                 "AWS was not able to validate the provided access credentials", 401));
-        if (!service.equals("ec2")) {
-            throw new Ec2Exception("SignatureDoesNotMatch", "Credential should be scoped to correct service: 'ec2'.", 403);
+        if (!scopedService.equals(service)) {
+            throw new Ec2Exception("SignatureDoesNotMatch", "Credential should be scoped to correct service: '"
+                    + service + "'.", 403);
         }
         String amzDate = header(req.headers(), "x-amz-date");
         if (amzDate == null) {
