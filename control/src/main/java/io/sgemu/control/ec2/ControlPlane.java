@@ -68,7 +68,7 @@ public final class ControlPlane {
 
     /**
      * Applies {@code edit} to the current world and publishes the result. When the edit throws, nothing
-     * changes and the exception propagates. An edit that returns the same world publishes nothing.
+     * changes and the exception propagates (the listener's too). An edit that returns the same world publishes nothing.
      *
      * @return the published world (after rule ids were given)
      */
@@ -80,8 +80,10 @@ public final class ControlPlane {
         }
         next = withRuleIds(next);
         PolicySnapshot p = compiler.compile(next, region, before.policy());
-        current = new Published(before.version() + 1, next, p);
+        // the listener first: when it refuses the snapshot (a dataplane sized for fewer ENIs), the call fails
+        // and the world stays as it was, so that the API never describes what the dataplane does not enforce
         listener.accept(p);
+        current = new Published(before.version() + 1, next, p);
         return next;
     }
 
