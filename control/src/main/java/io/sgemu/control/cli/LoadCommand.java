@@ -12,7 +12,13 @@ import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
+import io.sgemu.control.aws.LoadedWorld;
+import io.sgemu.control.gen.FlowPlan;
+import io.sgemu.control.gen.FlowPlanner;
+import io.sgemu.control.gen.GenSettings;
+import io.sgemu.dataplane.packet.LinkType;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -23,7 +29,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "load", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Send packets to a live emulator (sgemu serve) over UDP, VXLAN or GENEVE, at a fixed rate or "
             + "flat out, and count the packets it returns with their round-trip latency.",
-            "The packets are the IP packets of a capture's frames (frames that are not IP are skipped and counted).",
+            "The packets are the IP packets of a capture's frames (frames that are not IP are skipped and counted), "
+                + "or of traffic generated in memory for a world (--config, as 'sgemu gen capture' makes it).",
             "Returned packets are matched by a tag the load writes into each packet: the IPv4 identification "
                 + "(checksum fixed) or the IPv6 flow label; IPv4 fragments are sent untagged. Packets the emulator "
                 + "rejects do not come back: they count as lost.",
@@ -35,10 +42,35 @@ final class LoadCommand implements Callable<Integer> {
                 + "Ethernet frame) or geneve://HOST:PORT (GENEVE header and the IP packet).")
     String target;
 
-    @Option(names = "--pcap", required = true, paramLabel = "FILE",
+    @Option(names = "--pcap", paramLabel = "FILE",
             description = "The packets to send: a pcap or pcapng capture (gzip too), sent in order, looping as needed.")
     Path pcap;
-    // Seam: generated flows (sgemu gen capture) will be a second source here, giving LoadPackets of their own.
+
+    @Option(names = "--config", arity = "1..*", paramLabel = "FILE|DIR",
+            description = {"Instead of --pcap: generate the packets in memory for this world, as 'sgemu gen capture' "
+                + "would write them (with --flows, --packets, --zipf, --seed, --blocked-share)."})
+    List<Path> config;
+
+    @Option(names = "--flows", paramLabel = "N", description = "With --config: distinct flows (default ${DEFAULT-VALUE}).",
+            defaultValue = "1000")
+    int flows;
+
+    @Option(names = "--packets", paramLabel = "N",
+            description = "With --config: packets to generate, sent in order, looping as needed (default ${DEFAULT-VALUE}).",
+            defaultValue = "100000")
+    long packetCount;
+
+    @Option(names = "--zipf", defaultValue = "1.1", paramLabel = "S",
+            description = "With --config: Zipf exponent of flow sizes (default ${DEFAULT-VALUE}).")
+    double zipf;
+
+    @Option(names = "--seed", defaultValue = "1", paramLabel = "S",
+            description = "With --config: random seed (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--blocked-share", defaultValue = "0.1", paramLabel = "X",
+            description = "With --config: share of the packets that are blocked attempts (default ${DEFAULT-VALUE}).")
+    double blockedShare;
 
     @Option(names = "--vni", paramLabel = "N", defaultValue = "1",
             description = "VXLAN/GENEVE network identifier (default ${DEFAULT-VALUE}).")
@@ -72,6 +104,12 @@ final class LoadCommand implements Callable<Integer> {
     @Option(names = "--wait", paramLabel = "SECONDS", defaultValue = "1",
             description = "After the last send, wait this long for returns (default ${DEFAULT-VALUE}).")
     double waitSeconds;
+
+    @Option(names = "--malformed-per-packet", paramLabel = "N", defaultValue = "0",
+            description = {"Flood: after each packet also send N datagrams the emulator must drop as malformed "
+                + "(VXLAN without its I flag, GENEVE of an unknown version, UDP without an IP packet), on top of "
+                + "--rate (default ${DEFAULT-VALUE})."})
+    int malformedPerPacket;
 
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the report as one JSON object to FILE.")
     Path json;
@@ -117,22 +155,19 @@ final class LoadCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UserInputException(e.getMessage(), e);
         }
-        if (!Files.isRegularFile(pcap)) {
-            throw new UserInputException(pcap + ": no such capture file");
-        }
-        LoadPackets packets;
-        try {
-            packets = LoadPackets.fromCapture(pcap);
-        } catch (CaptureFormatException e) {
-            throw new UserInputException(e.getMessage(), e);
-        }
+        LoadPackets packets = packets();
         if (packets.packets().isEmpty()) {
-            throw new UserInputException(pcap + ": no IP packets to send (" + packets.frames() + " frames; skipped "
-                    + packets.skipped() + ")");
+            throw new UserInputException((pcap != null ? pcap.toString() : "the generated traffic")
+                    + ": no IP packets to send (" + packets.frames() + " frames; skipped " + packets.skipped() + ")");
         }
         LoadReport report;
+        LoadGenerator generator;
         try {
-            report = new LoadGenerator(options, packets).run();
+            if (malformedPerPacket < 0 || malformedPerPacket > 1000) {
+                throw new UserInputException("--malformed-per-packet must be 0..1000, not " + malformedPerPacket);
+            }
+            generator = new LoadGenerator(options, packets).malformedPerPacket(malformedPerPacket);
+            report = generator.run();
         } catch (java.net.BindException e) {
             throw new UserInputException("--listen " + listen + ": " + e.getMessage(), e);
         } catch (IOException e) {
@@ -140,6 +175,10 @@ final class LoadCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         out.print(report.toText());
+        if (malformedPerPacket > 0) {
+            out.printf(java.util.Locale.ROOT, "malformed         %d (%d after each packet)%n", generator.malformedSent(),
+                    malformedPerPacket);
+        }
         out.flush();
         if (json != null) {
             try {
@@ -149,5 +188,38 @@ final class LoadCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** The packets of --pcap, or generated for the world of --config. */
+    private LoadPackets packets() throws IOException {
+        if ((pcap == null) == (config == null)) {
+            throw new UserInputException("give either --pcap FILE or --config FILE... (generated flows), not "
+                    + (pcap == null ? "neither" : "both"));
+        }
+        if (pcap != null) {
+            if (!Files.isRegularFile(pcap)) {
+                throw new UserInputException(pcap + ": no such capture file");
+            }
+            try {
+                return LoadPackets.fromCapture(pcap);
+            } catch (CaptureFormatException e) {
+                throw new UserInputException(e.getMessage(), e);
+            }
+        }
+        if (packetCount > 50_000_000L) {
+            throw new UserInputException("--packets: at most 50000000 are held in memory");
+        }
+        GenSettings settings;
+        FlowPlan plan;
+        try {
+            settings = new GenSettings(flows, packetCount, zipf, seed, blockedShare,
+                    GenSettings.DEFAULT_START_SECONDS * 1_000_000_000L, 100_000, LinkType.RAW);
+            LoadedWorld loaded = WorldOptions.load(config, false);
+            loaded.warnings().forEach(w -> spec.commandLine().getErr().println("warning: " + w));
+            plan = FlowPlanner.plan(loaded.world(), settings);
+        } catch (IllegalArgumentException e) {
+            throw new UserInputException(e.getMessage(), e);
+        }
+        return LoadPackets.fromPlan(plan);
     }
 }

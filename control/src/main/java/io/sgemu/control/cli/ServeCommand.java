@@ -3,7 +3,12 @@ package io.sgemu.control.cli;
 import io.sgemu.control.aws.LoadedWorld;
 import io.sgemu.control.compile.PolicyCompiler;
 import io.sgemu.control.model.World;
+import io.sgemu.control.api.AdminServer;
+import io.sgemu.control.api.LiveMetrics;
 import io.sgemu.dataplane.flowlog.FlowLogFormat;
+import io.sgemu.dataplane.flowlog.FlowLogSink;
+import io.sgemu.dataplane.flowlog.FlowLogStreamServer;
+import io.sgemu.dataplane.flowlog.FlowLogTee;
 import io.sgemu.dataplane.flowlog.FlowLogTextWriter;
 import io.sgemu.dataplane.io.ListenerUri;
 import io.sgemu.dataplane.io.LiveConfig;
@@ -25,6 +30,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -106,6 +112,23 @@ final class ServeCommand implements Callable<Integer> {
             description = "How long a tracked TCP connection lingers after RST, or FIN both ways (default ${DEFAULT-VALUE}).")
     int tcpCloseLinger;
 
+    @Option(names = "--vtep-port", paramLabel = "PORT",
+            description = {"With --forward: send to each learned endpoint's IP at this UDP port instead of the port its "
+                + "datagrams came from (a Linux VXLAN device sends from a port hashed from the inner flow but "
+                + "listens on its dstport, e.g. 4789)."})
+    Integer vtepPort;
+
+    @Option(names = "--discard",
+            description = {"Receive and drop every datagram unread, counting it (received, discarded): the baseline "
+                + "of an ingest benchmark, what the sockets alone reach. Nothing is judged or logged."})
+    boolean discard;
+
+    @Mixin
+    FlowLogDeliveryOptions flowLogDelivery;
+
+    @Mixin
+    ServeOutputOptions outputs;
+
     @Option(names = "--nio", hidden = true, description = "Use Netty's NIO transport even where epoll is available (tests).")
     boolean nio;
 
@@ -148,7 +171,18 @@ final class ServeCommand implements Callable<Integer> {
         if (externalEndpoint != null && !forward) {
             throw new UserInputException("--external-endpoint needs --forward");
         }
+        if (vtepPort != null && (vtepPort < 1 || vtepPort > 65535)) {
+            throw new UserInputException("--vtep-port must be 1..65535, not " + vtepPort);
+        }
+        if (vtepPort != null && !forward) {
+            throw new UserInputException("--vtep-port needs --forward");
+        }
+        if (discard && forward) {
+            throw new UserInputException("--discard and --forward exclude each other (--discard judges nothing)");
+        }
         InetSocketAddress external = externalEndpoint == null ? null : endpoint(externalEndpoint);
+        InetSocketAddress adminBind = outputs.adminAddress();
+        InetSocketAddress streamBind = outputs.streamAddress();
         FlowLogFormat format;
         try {
             format = flowLogFormat == null ? FlowLogFormat.DEFAULT : FlowLogFormat.parse(flowLogFormat);
@@ -160,10 +194,14 @@ final class ServeCommand implements Callable<Integer> {
         int[] vnis = vnis(loaded.world());
         PolicySnapshot policy = new PolicyCompiler().compile(loaded.world(), null, null);
 
-        try (Writer flowStream = open(flowLogs, out)) {
+        try (Writer flowStream = open(flowLogs, out);
+             FlowLogDeliveryOptions.S3Delivery s3 = flowLogDelivery.open(format, loaded.world(), null);
+             FlowLogStreamServer stream = outputs.startStream(streamBind, format)) {
             FlowLogTextWriter flowWriter = flowStream == null ? null : new FlowLogTextWriter(flowStream, format);
+            FlowLogSink sink = FlowLogTee.of(flowWriter, s3, stream);
             LiveConfig config = new LiveConfig(policy).workers(workers).eventLoops(eventLoops).vnis(vnis)
-                    .forward(forward).externalEndpoint(external)
+                    .forward(forward).externalEndpoint(external).vtepPort(vtepPort == null ? 0 : vtepPort)
+                    .discard(discard)
                     .conntrackCapacity(conntrackCapacity)
                     .tcpCloseLingerNanos(TimeUnit.SECONDS.toNanos(tcpCloseLinger))
                     .transport(nio ? LiveConfig.Transport.NIO : LiveConfig.Transport.AUTO)
@@ -171,49 +209,80 @@ final class ServeCommand implements Callable<Integer> {
                         err.println("warning: " + w);
                         err.flush();
                     });
-            if (flowWriter != null) {
+            if (sink != null) {
                 if (aggregationIntervalSeconds != null) {
-                    config.flowLogs(flowWriter, aggregationIntervalSeconds, true);
+                    config.flowLogs(sink, aggregationIntervalSeconds, true);
                 } else {
-                    config.flowLogs(flowWriter, aggregationInterval);
+                    config.flowLogs(sink, aggregationInterval);
                 }
             }
             listeners.forEach(config::listen);
-            CountDownLatch stop = new CountDownLatch(1);
-            StopSignals signals = StopSignals.install(stop);
-            LiveDataplane live;
-            try {
-                live = LiveDataplane.start(config);
-            } catch (IOException e) {
-                signals.uninstall();
-                throw new UserInputException(e.getMessage(), e);
-            }
-            try {
-                for (String l : live.boundListeners()) {
-                    err.println("listening " + l);
-                }
-                err.flush();
-                try {
-                    if (duration != null) {
-                        stop.await((long) (duration * 1e9), TimeUnit.NANOSECONDS);
-                    } else {
-                        stop.await();
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            } finally {
-                live.close();
-                signals.uninstall();
-            }
+            LiveDataplane live = serve(config, stream, adminBind, err);
             if (flowWriter != null) {
                 flowWriter.flush();
             }
+            UserInputException deliveryError = s3 == null ? null : s3.finish();
             PrintWriter summaryOut = "-".equals(flowLogs) ? err : out;
             summaryOut.print(summary(live.counters()));
             summaryOut.flush();
+            if (deliveryError != null) {
+                throw deliveryError;
+            }
         }
         return 0;
+    }
+
+    /**
+     * Starts the dataplane and the admin server, waits for a stop (signal or --duration), stops both and answers
+     * the stopped dataplane. /healthz answers 200 from the start until the stop begins.
+     */
+    private LiveDataplane serve(LiveConfig config, FlowLogStreamServer stream, InetSocketAddress adminBind,
+                                PrintWriter err) {
+        CountDownLatch stop = new CountDownLatch(1);
+        StopSignals signals = StopSignals.install(stop);
+        LiveDataplane live;
+        try {
+            live = LiveDataplane.start(config);
+        } catch (IOException e) {
+            signals.uninstall();
+            throw new UserInputException(e.getMessage(), e);
+        }
+        AtomicBoolean serving = new AtomicBoolean(true);
+        AdminServer admin = null;
+        try {
+            for (String l : live.boundListeners()) {
+                err.println("listening " + l);
+            }
+            if (stream != null) {
+                err.println("flow-log stream tcp://" + ServeOutputOptions.hostPort(stream.localAddress()));
+            }
+            if (adminBind != null) {
+                try {
+                    admin = AdminServer.start(adminBind, new LiveMetrics(live, stream), serving::get);
+                } catch (IOException e) {
+                    throw new UserInputException("--admin: cannot listen on " + outputs.admin + ": " + e.getMessage(), e);
+                }
+                err.println("admin http://" + ServeOutputOptions.hostPort(admin.address()));
+            }
+            err.flush();
+            try {
+                if (duration != null) {
+                    stop.await((long) (duration * 1e9), TimeUnit.NANOSECONDS);
+                } else {
+                    stop.await();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        } finally {
+            serving.set(false);
+            live.close();
+            if (admin != null) {
+                admin.close();
+            }
+            signals.uninstall();
+        }
+        return live;
     }
 
     /** The counters that are not zero, one per line, with the totals always shown. */

@@ -31,6 +31,8 @@ public final class LoadGenerator {
     private final LoadOptions options;
     private final LoadPackets packets;
     private volatile InetSocketAddress listening;
+    private int malformedPerPacket;
+    private long malformedSent;
 
     public LoadGenerator(LoadOptions options, LoadPackets packets) {
         if (packets.packets().isEmpty()) {
@@ -39,6 +41,34 @@ public final class LoadGenerator {
         }
         this.options = options;
         this.packets = packets;
+    }
+
+    /**
+     * Mixes a flood of invalid datagrams into the load: after each packet, {@code n} datagrams the emulator must
+     * drop as malformed (for VXLAN a header without its I flag, for GENEVE an unknown version, for UDP a payload
+     * that is no IP packet). They are not in the schedule: at a fixed rate the packets keep their times and the
+     * flood comes on top.
+     */
+    public LoadGenerator malformedPerPacket(int n) {
+        if (n < 0) {
+            throw new IllegalArgumentException("malformed datagrams per packet cannot be negative: " + n);
+        }
+        malformedPerPacket = n;
+        return this;
+    }
+
+    /** Invalid datagrams sent by the last {@link #run()}. */
+    public long malformedSent() {
+        return malformedSent;
+    }
+
+    /** A 50-byte datagram that {@code encap} cannot carry a packet in. */
+    static byte[] malformed(Encapsulation encap) {
+        byte[] b = new byte[50];
+        if (encap == Encapsulation.GENEVE) {
+            b[0] = (byte) 0xC0; // version 3: no such GENEVE version
+        }
+        return b; // VXLAN: flags 0, no I flag; UDP: IP version 0
     }
 
     /** The address the receiver is bound to (its port when listening on port 0); null before {@link #run()} binds it. */
@@ -84,7 +114,11 @@ public final class LoadGenerator {
                 DatagramChannel ch = DatagramChannel.open();
                 channels.add(ch);
                 ch.connect(options.target().address());
-                senders.add(new LoadSender(t, threads, ch, share, encap.headerLength(), schedule, limit, deadline, tags));
+                LoadSender sender = new LoadSender(t, threads, ch, share, encap.headerLength(), schedule, limit, deadline, tags);
+                if (malformedPerPacket > 0) {
+                    sender.flood(malformedPerPacket, malformed(encap));
+                }
+                senders.add(sender);
             }
             List<Thread> running = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
@@ -102,6 +136,7 @@ public final class LoadGenerator {
             String firstError = null;
             for (LoadSender s : senders) {
                 sent += s.sent;
+                malformedSent += s.malformedSent;
                 errors += s.sendErrors;
                 last = Math.max(last, s.lastSendNanos);
                 if (firstError == null) {

@@ -4,7 +4,10 @@ import io.sgemu.dataplane.capture.CaptureReader;
 import io.sgemu.dataplane.capture.CapturedFrame;
 import io.sgemu.dataplane.packet.DecodedPacket;
 import io.sgemu.dataplane.packet.PacketDecoder;
+import io.sgemu.control.gen.CaptureGenerator;
+import io.sgemu.control.gen.FlowPlan;
 import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
 import java.nio.ByteOrder;
@@ -23,8 +26,8 @@ import java.util.TreeMap;
  * capture's snap length ({@code snapped}: its IP header claims more bytes than were captured) is skipped and
  * counted. The IP packet is copied from where the decoder found its header.
  *
- * <p>Seam: generated flows ({@code sgemu gen capture}) will give a {@code LoadPackets} of their own; until then a
- * load comes from a capture.
+ * <p>Or from generated flows ({@link #fromPlan}): the frames {@code sgemu gen capture} would write, made in memory
+ * and taken the same way.
  */
 public record LoadPackets(List<byte[]> packets, long frames, Map<String, Long> skipped) {
 
@@ -43,33 +46,61 @@ public record LoadPackets(List<byte[]> packets, long frames, Map<String, Long> s
 
     /** Reads every frame of a pcap or pcapng file (gzip too). */
     public static LoadPackets fromCapture(Path file) throws IOException {
-        List<byte[]> packets = new ArrayList<>();
-        Map<String, Long> skipped = new TreeMap<>();
-        long frames = 0;
+        Collector c = new Collector();
         try (CaptureReader reader = CaptureReader.open(file)) {
             CapturedFrame f = new CapturedFrame();
-            DecodedPacket d = new DecodedPacket();
-            PacketDecoder decoder = new PacketDecoder();
             while (reader.next(f)) {
-                frames++;
-                decoder.decodeFrame(f.linkType, f.buffer, f.offset, f.capturedLength, f.originalLength, f.timeNanos, d);
-                if (d.status != DecodedPacket.Status.OK) {
-                    skipped.merge(d.reason == null ? "malformed" : d.reason, 1L, Long::sum);
-                    continue;
-                }
-                int ip = ipHeader(f.buffer, f.offset, f.capturedLength, d);
-                if (ip < 0) {
-                    skipped.merge("malformed", 1L, Long::sum);
-                } else if (ip + d.ipLength > f.offset + f.capturedLength) {
-                    skipped.merge("snapped", 1L, Long::sum);
-                } else {
-                    byte[] bytes = new byte[d.ipLength];
-                    f.buffer.getBytes(ip, bytes);
-                    packets.add(bytes);
-                }
+                c.add(f.linkType, f.buffer, f.offset, f.capturedLength, f.originalLength, f.timeNanos);
             }
         }
-        return new LoadPackets(packets, frames, skipped);
+        return c.packets();
+    }
+
+    /**
+     * The frames of generated traffic ({@code sgemu gen capture}'s flows, made in memory rather than read from a
+     * file), in the order the generator writes them.
+     */
+    public static LoadPackets fromPlan(FlowPlan plan) throws IOException {
+        Collector c = new Collector();
+        UnsafeBuffer view = new UnsafeBuffer(new byte[0]);
+        int linkType = plan.settings().linkType();
+        CaptureGenerator.write(plan, (time, frame) -> {
+            view.wrap(frame);
+            c.add(linkType, view, 0, frame.length, frame.length, time);
+        });
+        return c.packets();
+    }
+
+    /** Decodes frames one by one, keeping the IP packets and counting the rest by reason. */
+    private static final class Collector {
+        private final List<byte[]> packets = new ArrayList<>();
+        private final Map<String, Long> skipped = new TreeMap<>();
+        private final DecodedPacket d = new DecodedPacket();
+        private final PacketDecoder decoder = new PacketDecoder();
+        private long frames;
+
+        void add(int linkType, DirectBuffer buffer, int offset, int capturedLength, int originalLength, long time) {
+            frames++;
+            decoder.decodeFrame(linkType, buffer, offset, capturedLength, originalLength, time, d);
+            if (d.status != DecodedPacket.Status.OK) {
+                skipped.merge(d.reason == null ? "malformed" : d.reason, 1L, Long::sum);
+                return;
+            }
+            int ip = ipHeader(buffer, offset, capturedLength, d);
+            if (ip < 0) {
+                skipped.merge("malformed", 1L, Long::sum);
+            } else if (ip + d.ipLength > offset + capturedLength) {
+                skipped.merge("snapped", 1L, Long::sum);
+            } else {
+                byte[] bytes = new byte[d.ipLength];
+                buffer.getBytes(ip, bytes);
+                packets.add(bytes);
+            }
+        }
+
+        LoadPackets packets() {
+            return new LoadPackets(packets, frames, skipped);
+        }
     }
 
     /**

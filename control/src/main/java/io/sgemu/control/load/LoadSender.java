@@ -34,7 +34,12 @@ final class LoadSender implements Runnable {
     private final long deadlineNanos;
     private final PacketTags tags;
 
+    /** Invalid datagrams sent after each packet (a flood of junk mixed with the load), and the one sent. */
+    private int malformedPerPacket;
+    private ByteBuffer malformed;
+
     long sent;
+    long malformedSent;
     long sendErrors;
     long lastSendNanos;
     String firstError;
@@ -66,6 +71,13 @@ final class LoadSender implements Runnable {
         this.deadlineNanos = deadlineNanos;
         this.tags = tags;
         channel.setOption(StandardSocketOptions.SO_SNDBUF, 4 << 20);
+    }
+
+    /** After each packet, {@code n} copies of {@code datagram} (invalid for the target's encapsulation). */
+    void flood(int n, byte[] datagram) {
+        malformedPerPacket = n;
+        malformed = ByteBuffer.allocateDirect(datagram.length);
+        malformed.put(datagram).flip();
     }
 
     @Override
@@ -106,6 +118,15 @@ final class LoadSender implements Runnable {
                     firstError = e.toString();
                 }
                 sendErrors++;
+            }
+            for (int m = 0; m < malformedPerPacket; m++) {
+                malformed.position(0);
+                try {
+                    channel.write(malformed);
+                    malformedSent++;
+                } catch (IOException e) {
+                    sendErrors++;
+                }
             }
             lastSendNanos = now;
             if (++next == share) {

@@ -18,20 +18,20 @@ import java.util.regex.Pattern;
  * quantile label); no series appears twice. Answers the samples by series key {@code name{a="x",b="y"}} (labels
  * sorted, values unescaped).
  */
-final class Exposition {
+public final class Exposition {
 
     private static final Pattern NAME = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
     private static final Pattern LABEL = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
     private static final Pattern HELP = Pattern.compile("# HELP ([^ ]+) (.*)");
     private static final Pattern TYPE = Pattern.compile("# TYPE ([^ ]+) (counter|gauge|summary|histogram|untyped)");
 
-    final Map<String, Double> samples = new LinkedHashMap<>();
+    public final Map<String, Double> samples = new LinkedHashMap<>();
     final Map<String, String> types = new LinkedHashMap<>();
     final Map<String, String> help = new LinkedHashMap<>();
     /** Label maps of each sample, in order, with the sample name under key "__name__". */
     final List<Map<String, String>> labelSets = new ArrayList<>();
 
-    static Exposition parse(String text) {
+    public static Exposition parse(String text) {
         Exposition e = new Exposition();
         if (!text.isEmpty() && !text.endsWith("\n")) {
             throw new AssertionError("the exposition must end with a line feed");
@@ -208,7 +208,7 @@ final class Exposition {
         return sb.toString();
     }
 
-    double value(String series) {
+    public double value(String series) {
         Double d = samples.get(series);
         if (d == null) {
             throw new AssertionError("no series " + series + " among " + samples.keySet());

@@ -42,6 +42,8 @@ public final class LiveConfig {
     int datagramsPerRead = 16;
     int maxEndpoints = 1 << 16;
     Transport transport = Transport.AUTO;
+    boolean discard;
+    int vtepPort;
     Consumer<String> warnings = w -> { };
 
     public LiveConfig(Policy policy) {
@@ -74,6 +76,25 @@ public final class LiveConfig {
     /** Send accepted packets on to the destination's learned endpoint. */
     public LiveConfig forward(boolean on) {
         forward = on;
+        return this;
+    }
+
+    /**
+     * Forward to each learned endpoint's IP at this fixed UDP port (1..65535) instead of the source port its
+     * datagrams came from: a Linux VXLAN device sends from a port hashed from the inner flow but listens on its
+     * {@code dstport}. 0 (the default): the source port.
+     */
+    public LiveConfig vtepPort(int port) {
+        vtepPort = port;
+        return this;
+    }
+
+    /**
+     * Receive and drop every datagram unread (counted as received and {@code discarded}): the baseline of an
+     * ingest benchmark, what the sockets and event loops alone reach.
+     */
+    public LiveConfig discard(boolean on) {
+        discard = on;
         return this;
     }
 
@@ -164,6 +185,9 @@ public final class LiveConfig {
         if (anyAggregationInterval ? aggregationIntervalSeconds < 1
                 : aggregationIntervalSeconds != 60 && aggregationIntervalSeconds != 600) {
             throw new IllegalArgumentException("the aggregation interval is 60 or 600 seconds, not " + aggregationIntervalSeconds);
+        }
+        if (vtepPort < 0 || vtepPort > 65535) {
+            throw new IllegalArgumentException("the VTEP port must be 1..65535 (0: the source port), not " + vtepPort);
         }
         if (conntrackCapacity < 1024) {
             throw new IllegalArgumentException("the conntrack capacity must be at least 1024, not " + conntrackCapacity);

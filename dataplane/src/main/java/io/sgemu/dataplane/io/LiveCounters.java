@@ -58,7 +58,9 @@ public final class LiveCounters {
     public static final int ENDPOINT_MOVES = ENDPOINT_TABLE_FULL + 1;
     /** Errors a listener's socket reported (a failed send, a read error); the listener keeps going. */
     public static final int IO_ERRORS = ENDPOINT_MOVES + 1;
-    public static final int COUNT = IO_ERRORS + 1;
+    /** Datagrams received and dropped unread because the dataplane runs with {@link LiveConfig#discard}. */
+    public static final int DISCARDED = IO_ERRORS + 1;
+    public static final int COUNT = DISCARDED + 1;
 
     private static final String[] NAMES = names();
     /** Slots of padding after a block's counters, so two blocks never share a cache line. */
@@ -91,6 +93,7 @@ public final class LiveCounters {
         n[ENDPOINT_TABLE_FULL] = "endpoint-table-full";
         n[ENDPOINT_MOVES] = "endpoint-moves";
         n[IO_ERRORS] = "io-errors";
+        n[DISCARDED] = "discarded";
         return n;
     }
 

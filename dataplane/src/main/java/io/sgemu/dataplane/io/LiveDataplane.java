@@ -7,6 +7,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
@@ -98,6 +99,7 @@ public final class LiveDataplane implements AutoCloseable, LiveContext {
     private final Thread[] threads;
     private final ConnTrackTable conntrack;
     private final EndpointTable endpoints;
+    private final IngestLatency latency;
     private FlowLogWriterAgent flowLogWriter;
     private AgentRunner flowLogRunner;
     private final WriterFailure writerFailure = new WriterFailure();
@@ -115,6 +117,7 @@ public final class LiveDataplane implements AutoCloseable, LiveContext {
         this.endpoints = new EndpointTable(config.maxEndpoints, config.policy.eniCount() * 2);
         this.workers = new LiveWorker[config.workers];
         this.threads = new Thread[config.workers];
+        this.latency = new IngestLatency(workers);
     }
 
     /**
@@ -194,6 +197,7 @@ public final class LiveDataplane implements AutoCloseable, LiveContext {
         Channel[][] all = channels.toArray(new Channel[0][]);
         for (int w = 0; w < n; w++) {
             workers[w].forwarder(new Forwarder(w, all, endpoints));
+            workers[w].vtepPort(config.vtepPort);
             threads[w] = new Thread(workers[w], "sgemu-live-worker-" + w);
             threads[w].setDaemon(true);
             threads[w].start();
@@ -210,8 +214,11 @@ public final class LiveDataplane implements AutoCloseable, LiveContext {
             Bootstrap b = new Bootstrap().group(group)
                     .option(ChannelOption.SO_RCVBUF, 4 << 20)
                     .option(ChannelOption.SO_SNDBUF, 4 << 20)
+                    // A worker queues a whole batch of forwards (up to 256 datagrams) before its flush: Netty's
+                    // default high-water mark (64 KiB) made bursts count as send-backlog at moderate rates.
+                    .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(1 << 20, 4 << 20))
                     .handler(new ReceiveHandler(this, l, uri.kind(), rings, vnis, counters.newBlock(), clock,
-                            config.maxDatagramBytes));
+                            config.maxDatagramBytes).discard(config.discard));
             if (epoll) {
                 b.channel(EpollDatagramChannel.class)
                         .option(EpollChannelOption.SO_REUSEPORT, true)
@@ -313,6 +320,40 @@ public final class LiveDataplane implements AutoCloseable, LiveContext {
     /** The learned endpoints. */
     public EndpointTable endpoints() {
         return endpoints;
+    }
+
+    /**
+     * Each worker's own per-ENI, per-stage counters, live, for a metrics scrape. Threading: each is written by
+     * its worker alone, with plain stores; a reader on another thread reads plain longs racily, so it may see
+     * values a moment old (never torn: a long is written whole on the 64-bit JVMs this runs on); after
+     * {@link #close()} they are exact. A worker whose policy grows its ENIs swaps its counter array, which a
+     * racing reader may see late (the new ENIs then read 0 for a moment).
+     */
+    public List<StageCounters> workerStageCounters() {
+        List<StageCounters> list = new ArrayList<>();
+        for (LiveWorker w : workers) {
+            if (w != null) {
+                list.add(w.judge().counters());
+            }
+        }
+        return List.copyOf(list);
+    }
+
+    /**
+     * Bytes waiting in each worker's ring (datagram copies with their 40-byte headers), by worker: volatile
+     * loads of the ring's head and tail, so a moment's value from any thread.
+     */
+    public long[] queueBytes() {
+        long[] bytes = new long[workers.length];
+        for (int w = 0; w < workers.length; w++) {
+            bytes[w] = workers[w] == null ? 0 : workers[w].queueBytes();
+        }
+        return bytes;
+    }
+
+    /** The ingest-to-verdict latency of judged datagrams (see {@link IngestLatency} for its threading). */
+    public IngestLatency latency() {
+        return latency;
     }
 
     /** The per-ENI, per-stage counters of every worker, summed (exact after {@link #close()}). */

@@ -8,6 +8,7 @@ import io.sgemu.dataplane.pipeline.PacketJudge;
 import io.sgemu.dataplane.pipeline.Verdicts;
 import io.sgemu.dataplane.policy.Policy;
 import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Recorder;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
@@ -50,6 +51,14 @@ final class LiveWorker implements Runnable, MessageHandler {
     private final DecodedPacket packet = new DecodedPacket();
     private final FastVerdict verdict = new FastVerdict();
     private Forwarder forwarder;
+    /** The fixed UDP port of every endpoint learned, or 0 for the datagram's source port (set before start). */
+    private int vtepPort;
+    /**
+     * Ingest-to-verdict latency in nanoseconds (receive time on the event loop to the verdict here). Single
+     * writer, this thread: {@link Recorder#recordValue} is wait-free and, with its fixed range, allocates
+     * nothing; the scrape thread swaps out interval histograms ({@link IngestLatency}).
+     */
+    final Recorder latency = IngestLatency.newRecorder();
 
     /** Set by {@link LiveDataplane#close()} once the listeners are closed: drain the ring, then end (volatile). */
     volatile boolean stop;
@@ -78,6 +87,15 @@ final class LiveWorker implements Runnable, MessageHandler {
     /** Set before the thread starts (the start orders it). */
     void forwarder(Forwarder f) {
         this.forwarder = f;
+    }
+
+    void vtepPort(int port) {
+        this.vtepPort = port;
+    }
+
+    /** Datagrams waiting in this worker's ring, in bytes (volatile loads of the ring's head and tail). */
+    int queueBytes() {
+        return ring.size();
     }
 
     PacketJudge judge() {
@@ -145,6 +163,7 @@ final class LiveWorker implements Runnable, MessageHandler {
         ReceiveHandler.decode(listenerKinds[listener], decoder, buffer, payload, payloadLength, time, packet);
         // The receive time orders flow-log records that tie (first seen), as a frame number does in a replay.
         judge.judge(packet, time, time, verdict);
+        latency.recordValue(IngestLatency.clamp(clock.epochNanos() - time));
         counters.increment(LiveCounters.JUDGED);
         int action = verdict.action;
         if (action == Verdicts.ACCEPT) {
@@ -182,7 +201,7 @@ final class LiveWorker implements Runnable, MessageHandler {
 
     /** The source ENI is behind the datagram's outer source. */
     private void learn(MutableDirectBuffer buffer, int index, int eni) {
-        int port = buffer.getInt(index + DatagramMessage.SOURCE_PORT_OFFSET);
+        int port = vtepPort != 0 ? vtepPort : buffer.getInt(index + DatagramMessage.SOURCE_PORT_OFFSET);
         int id;
         if (buffer.getInt(index + DatagramMessage.FAMILY_OFFSET) == 4) {
             id = endpointCache.ipv4((int) buffer.getLong(index + DatagramMessage.SOURCE_LO_OFFSET), port);

@@ -54,6 +54,8 @@ final class ReceiveHandler extends ChannelInboundHandlerAdapter {
     private final UnsafeBuffer view = new UnsafeBuffer(0, 0);
     /** For a buffer that offers neither a memory address nor a single NIO view (a composite): copied here. */
     private final UnsafeBuffer scratch;
+    /** Drop every datagram unread (set before the channel is bound; the bind orders it). */
+    private boolean discard;
 
     ReceiveHandler(LiveContext dataplane, int listener, TunnelKind kind, ManyToOneRingBuffer[] rings, IntHashSet vnis,
                    LiveCounters.Block counters, LiveClock clock, int maxDatagramBytes) {
@@ -65,6 +67,12 @@ final class ReceiveHandler extends ChannelInboundHandlerAdapter {
         this.counters = counters;
         this.clock = clock;
         this.scratch = new UnsafeBuffer(new byte[maxDatagramBytes]);
+    }
+
+    /** Receive and count only: every datagram is dropped unread ({@link LiveConfig#discard}). */
+    ReceiveHandler discard(boolean on) {
+        discard = on;
+        return this;
     }
 
     @Override
@@ -81,6 +89,11 @@ final class ReceiveHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void received(DatagramPacket datagram) {
+        if (discard) {
+            counters.increment(LiveCounters.RECEIVED);
+            counters.increment(LiveCounters.DISCARDED);
+            return;
+        }
         ByteBuf content = datagram.content();
         int length = content.readableBytes();
         UnsafeBuffer bytes = wrap(content, length);

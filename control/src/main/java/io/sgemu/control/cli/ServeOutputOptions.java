@@ -1,0 +1,71 @@
+package io.sgemu.control.cli;
+
+import io.sgemu.control.api.AdminServer;
+import io.sgemu.dataplane.flowlog.FlowLogFormat;
+import io.sgemu.dataplane.flowlog.FlowLogStreamServer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import picocli.CommandLine.Option;
+
+/**
+ * What {@code sgemu serve} offers besides its verdicts: the admin endpoint (Prometheus metrics and a health
+ * check) and the flow-log stream to TCP clients. (The flow-log file and S3 layout options are
+ * {@code --flow-logs} and {@link FlowLogDeliveryOptions}.)
+ */
+final class ServeOutputOptions {
+
+    @Option(names = "--admin", paramLabel = "HOST:PORT", arity = "0..1", fallbackValue = AdminServer.DEFAULT_ADDRESS,
+            description = {"Serve GET /metrics (Prometheus text format: per-ENI stage counters, tracked connections, "
+                + "drops by reason, queue depths, ingest-to-verdict latency) and GET /healthz (200 while serving) "
+                + "over HTTP on HOST:PORT; '--admin' alone: " + AdminServer.DEFAULT_ADDRESS + ". Port 0: any free port. "
+                + "Off by default. Prints 'admin http://HOST:PORT' on stderr once bound."})
+    String admin;
+
+    @Option(names = "--flow-log-stream", paramLabel = "tcp://HOST:PORT",
+            description = {"Also stream the flow-log records to TCP clients: each gets the header line, then every "
+                + "record emitted after it connected (a client that reads too slowly gets SKIPDATA records for what "
+                + "it lost). Port 0: any free port. Prints 'flow-log stream tcp://HOST:PORT' on stderr once bound."})
+    String flowLogStream;
+
+    /** The admin address, or null without {@code --admin}. */
+    InetSocketAddress adminAddress() {
+        if (admin == null) {
+            return null;
+        }
+        try {
+            return AdminServer.parseAddress(admin);
+        } catch (IllegalArgumentException e) {
+            throw new UserInputException("--admin: " + e.getMessage(), e);
+        }
+    }
+
+    /** The stream's address, or null without {@code --flow-log-stream}. */
+    InetSocketAddress streamAddress() {
+        if (flowLogStream == null) {
+            return null;
+        }
+        try {
+            return FlowLogStreamServer.parseAddress(flowLogStream);
+        } catch (IllegalArgumentException e) {
+            throw new UserInputException("--flow-log-stream: " + e.getMessage(), e);
+        }
+    }
+
+    /** Starts the stream server, or answers null without {@code --flow-log-stream}. */
+    FlowLogStreamServer startStream(InetSocketAddress bind, FlowLogFormat format) {
+        if (bind == null) {
+            return null;
+        }
+        try {
+            return FlowLogStreamServer.start(bind, format);
+        } catch (IOException e) {
+            throw new UserInputException("--flow-log-stream: cannot listen on " + flowLogStream + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** "HOST:PORT" of a bound address, IPv6 in brackets. */
+    static String hostPort(InetSocketAddress a) {
+        String host = a.getAddress().getHostAddress();
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.getPort();
+    }
+}
