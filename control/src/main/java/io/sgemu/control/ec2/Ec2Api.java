@@ -96,7 +96,14 @@ public final class Ec2Api {
             if ("true".equalsIgnoreCase(req.get("DryRun"))) {
                 throw new Ec2Exception("DryRunOperation", "Request would have succeeded, but DryRun flag is set.", 412);
             }
-            dispatch(action, req, body);
+            if (action.startsWith("Describe") || action.startsWith("Get")) {
+                dispatch(action, req, body);
+            } else {
+                // one write at a time, its bookkeeping here included (the control plane's lock, re-entrant)
+                synchronized (plane) {
+                    dispatch(action, req, body);
+                }
+            }
         } catch (Rejected e) {
             throw new Ec2Exception(e.code(), e.detail());
         } catch (BadInputException e) {
@@ -282,9 +289,9 @@ public final class Ec2Api {
             if (vpc.hasIpv6()) {
                 egress.add(new SgRule(null, true, Protocols.ALL, -1, -1, new Peer.CidrPeer(Cidr.ALL_V6), null, 1));
             }
-            groupDescriptions.put(id, description);
             return w.withSecurityGroup(new SecurityGroup(id, name, vpc.id(), vpc.ownerId(), List.of(), egress));
         });
+        groupDescriptions.put(id, description);
         x.el("return", true).el("groupId", id);
     }
 
@@ -1005,13 +1012,12 @@ public final class Ec2Api {
             throw new Ec2Exception("InvalidParameterValue", entries.size() + " entries exceed MaxEntries " + max);
         }
         String id = plane.ids().next("pl");
-        World after = plane.apply(w -> {
-            Map<String, String> descriptions = new LinkedHashMap<>();
-            entries.forEach(e -> descriptions.put(e.cidr().toString(), e.description()));
-            String owner = w.vpcs().isEmpty() ? null : w.vpcs().values().iterator().next().ownerId();
-            prefixListMeta.put(id, new PrefixListMeta(max, 1, owner, descriptions));
-            return w.withPrefixList(new PrefixList(id, name, family, entries.stream().map(EntryArg::cidr).distinct().toList()));
-        });
+        Map<String, String> descriptions = new LinkedHashMap<>();
+        entries.forEach(e -> descriptions.put(e.cidr().toString(), e.description()));
+        World after = plane.apply(w -> w.withPrefixList(
+                new PrefixList(id, name, family, entries.stream().map(EntryArg::cidr).distinct().toList())));
+        String owner = after.vpcs().isEmpty() ? null : after.vpcs().values().iterator().next().ownerId();
+        prefixListMeta.put(id, new PrefixListMeta(max, 1, owner, descriptions));
         x.open("prefixList");
         prefixList(after, after.prefixLists().get(id), "create-complete", x);
         x.close("prefixList");
@@ -1029,6 +1035,7 @@ public final class Ec2Api {
         String id = req.required("PrefixListId");
         String current = req.get("CurrentVersion");
         String newName = req.get("PrefixListName");
+        PrefixListMeta[] updated = new PrefixListMeta[1];
         World after = plane.apply(w -> {
             PrefixList pl = prefixListOf(w, id);
             PrefixListMeta m = meta(w, pl);
@@ -1058,9 +1065,10 @@ public final class Ec2Api {
                 throw new Ec2Exception("PrefixListMaxEntriesExceeded", "The prefix list would have " + cidrs.size()
                         + " entries, more than its maximum " + m.maxEntries());
             }
-            prefixListMeta.put(id, new PrefixListMeta(m.maxEntries(), m.version() + 1, m.ownerId(), descriptions));
+            updated[0] = new PrefixListMeta(m.maxEntries(), m.version() + 1, m.ownerId(), descriptions);
             return w.withPrefixList(new PrefixList(id, newName != null ? newName : pl.name(), pl.family(), cidrs));
         });
+        prefixListMeta.put(id, updated[0]); // only once the change is in force
         x.open("prefixList");
         prefixList(after, after.prefixLists().get(id), "modify-complete", x);
         x.close("prefixList");
