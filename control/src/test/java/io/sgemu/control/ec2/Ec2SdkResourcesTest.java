@@ -230,4 +230,17 @@ class Ec2SdkResourcesTest {
         assertThatThrownBy(() -> ec2.getManagedPrefixListEntries(r -> r.prefixListId("pl-nope")))
                 .satisfies(e -> assertThat(code(e)).isEqualTo("InvalidPrefixListID.NotFound"));
     }
+
+    @Test
+    void textIsEscapedInTheXml_andComesBackAsItWasSent() {
+        String description = "a <b> & \"c\" 'd' é漢";
+        String gid = ec2.createSecurityGroup(r -> r.groupName("esc & <name>").description(description).vpcId("vpc-1")).groupId();
+        ec2.authorizeSecurityGroupEgress(r -> r.groupId(gid).ipPermissions(p -> p.ipProtocol("udp").fromPort(53).toPort(53)
+                .ipRanges(i -> i.cidrIp("10.0.0.2/32").description(description))));
+        software.amazon.awssdk.services.ec2.model.SecurityGroup g =
+                ec2.describeSecurityGroups(r -> r.groupIds(gid)).securityGroups().get(0);
+        assertThat(g.description()).isEqualTo(description);
+        assertThat(g.groupName()).isEqualTo("esc & <name>");
+        assertThat(g.ipPermissionsEgress()).anySatisfy(p -> assertThat(p.ipRanges().get(0).description()).isEqualTo(description));
+    }
 }
