@@ -2,6 +2,8 @@ package io.sgemu.control.api;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.sgemu.control.ec2.Ec2Endpoint;
+import io.sgemu.control.ec2.SigV4Verifier;
 import io.sgemu.dataplane.net.HostPort;
 
 import java.io.IOException;
@@ -22,6 +24,7 @@ import java.util.function.BooleanSupplier;
  * <ul>
  *   <li>{@code GET /metrics}: the {@link MetricsSource}'s metrics in the Prometheus text format 0.0.4;</li>
  *   <li>{@code GET /healthz}: {@code 200 ok} while the health check says so, else {@code 503 unhealthy};</li>
+ *   <li>{@code POST /}: the EC2 Query API, when the server was started with an {@link Ec2Endpoint};</li>
  *   <li>anything else: 404; other methods than GET and HEAD: 405.</li>
  * </ul>
  * A small pool answers requests; scrapes are serialized (a lock), so a source is never asked twice at once.
@@ -36,10 +39,17 @@ public final class AdminServer implements AutoCloseable {
     private final MetricsSource metrics;
     private final BooleanSupplier healthy;
     private final ReentrantLock scrapeLock = new ReentrantLock();
+    private final Ec2Endpoint ec2;
 
-    private AdminServer(InetSocketAddress bind, MetricsSource metrics, BooleanSupplier healthy) throws IOException {
+    private AdminServer(InetSocketAddress bind, MetricsSource metrics, BooleanSupplier healthy, Ec2Endpoint ec2)
+            throws IOException {
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.healthy = Objects.requireNonNull(healthy, "healthy");
+        this.ec2 = ec2;
+        if (ec2 != null && !ec2.allows(bind)) {
+            throw new IllegalArgumentException("the EC2 API on " + bind + " needs --credentials: without them it"
+                    + " only serves on a loopback address");
+        }
         AtomicInteger n = new AtomicInteger();
         this.pool = Executors.newFixedThreadPool(2, r -> {
             Thread t = new Thread(r, "admin-http-" + n.incrementAndGet());
@@ -54,13 +64,23 @@ public final class AdminServer implements AutoCloseable {
 
     /** Serves on {@code bind} (port 0: any free port, see {@link #port()}), always healthy. */
     public static AdminServer start(InetSocketAddress bind, MetricsSource metrics) throws IOException {
-        return new AdminServer(bind, metrics, () -> true);
+        return new AdminServer(bind, metrics, () -> true, null);
     }
 
     /** Serves on {@code bind}; {@code /healthz} answers 503 while {@code healthy} is false. */
     public static AdminServer start(InetSocketAddress bind, MetricsSource metrics, BooleanSupplier healthy)
             throws IOException {
-        return new AdminServer(bind, metrics, healthy);
+        return new AdminServer(bind, metrics, healthy, null);
+    }
+
+    /**
+     * Serves on {@code bind}, with the EC2 Query API at {@code POST /} when {@code ec2} is not null.
+     *
+     * @throws IllegalArgumentException when the endpoint has no credentials and {@code bind} is not loopback
+     */
+    public static AdminServer start(InetSocketAddress bind, MetricsSource metrics, BooleanSupplier healthy,
+                                    Ec2Endpoint ec2) throws IOException {
+        return new AdminServer(bind, metrics, healthy, ec2);
     }
 
     /**
@@ -85,6 +105,13 @@ public final class AdminServer implements AutoCloseable {
             String method = ex.getRequestMethod();
             String path = ex.getRequestURI().getPath();
             boolean head = method.equals("HEAD");
+            if (ec2 != null && path.equals("/") && method.equals("POST")) {
+                byte[] body = ex.getRequestBody().readAllBytes();
+                Ec2Endpoint.Answer a = ec2.answer(http.getAddress(), new SigV4Verifier.SignedRequest(method,
+                        ex.getRequestURI().getRawPath(), ex.getRequestURI().getRawQuery(), ex.getRequestHeaders(), body));
+                respond(ex, a.status(), "text/xml;charset=UTF-8", a.body(), false);
+                return;
+            }
             if (!path.equals("/metrics") && !path.equals("/healthz")) {
                 respond(ex, 404, "text/plain; charset=utf-8", "not found: " + path + "\n", head);
             } else if (!head && !method.equals("GET")) {

@@ -175,7 +175,12 @@ public final class ChangeLog {
         }
     }
 
-    private static Edit edit(String action, LocatedNode in, LocatedNode output) {
+    /** True when {@code action}, spelled exactly as the API does, is one the change log understands. */
+    static boolean knows(String action) {
+        return ACTIONS.containsValue(action);
+    }
+
+    static Edit edit(String action, LocatedNode in, LocatedNode output) {
         return switch (action) {
             case "AuthorizeSecurityGroupIngress" -> sgRules(in, true, false);
             case "AuthorizeSecurityGroupEgress" -> sgRules(in, true, true);

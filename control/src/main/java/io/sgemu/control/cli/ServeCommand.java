@@ -5,6 +5,10 @@ import io.sgemu.control.compile.PolicyCompiler;
 import io.sgemu.control.model.World;
 import io.sgemu.control.api.AdminServer;
 import io.sgemu.control.api.LiveMetrics;
+import io.sgemu.control.ec2.ControlPlane;
+import io.sgemu.control.ec2.Credentials;
+import io.sgemu.control.ec2.Ec2Api;
+import io.sgemu.control.ec2.Ec2Endpoint;
 import io.sgemu.dataplane.flowlog.FlowLogFormat;
 import io.sgemu.dataplane.flowlog.FlowLogSink;
 import io.sgemu.dataplane.flowlog.FlowLogStreamServer;
@@ -31,6 +35,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -58,6 +63,18 @@ final class ServeCommand implements Callable<Integer> {
             description = {"udp://HOST:PORT, vxlan://HOST[:PORT] (default port 4789) or geneve://HOST[:PORT] "
                 + "(default port 6081). IPv6 hosts in brackets. Port 0: any free port. Repeatable."})
     List<String> listen;
+
+    @Option(names = "--credentials", paramLabel = "FILE",
+            description = {"Access keys for the EC2 Query API that --admin serves at POST /: one "
+                + "'ACCESS_KEY_ID SECRET' a line ('#' comments). Requests must then be signed (AWS Signature V4) by "
+                + "one of them. Without it, the API is served on a loopback --admin address only, and accepts any "
+                + "signature."})
+    Path credentialsFile;
+
+    /** The live world that the EC2 API changes (with --admin), and the dataplane it hands snapshots to. */
+    private ControlPlane controlPlane;
+    private Credentials credentials;
+    private final AtomicReference<LiveDataplane> running = new AtomicReference<>();
 
     @Option(names = "--vni", paramLabel = "VNI=VPC-ID",
             description = {"Which VPC a VXLAN/GENEVE network identifier carries. Repeatable. Datagrams with other "
@@ -181,7 +198,33 @@ final class ServeCommand implements Callable<Integer> {
         LoadedWorld loaded = world.load();
         loaded.warnings().forEach(w -> err.println("warning: " + w));
         int[] vnis = vnis(loaded.world());
-        PolicySnapshot policy = new PolicyCompiler().compile(loaded.world(), null, null);
+        if (credentialsFile != null && adminBind == null) {
+            throw new UserInputException("--credentials needs --admin (the EC2 API is served on the admin address)");
+        }
+        try {
+            credentials = credentialsFile == null ? null : Credentials.read(credentialsFile);
+        } catch (IllegalArgumentException e) {
+            throw new UserInputException("--credentials: " + e.getMessage(), e);
+        }
+        PolicySnapshot policy;
+        if (adminBind != null) {
+            // the EC2 API's control plane compiles the world and hands every later snapshot to the dataplane; a
+            // call is answered once every worker judges by its snapshot (workers poll at least every millisecond)
+            controlPlane = new ControlPlane(loaded.world(), null, p -> {
+                LiveDataplane l = running.get();
+                if (l != null) {
+                    l.setPolicy(p);
+                    try {
+                        l.awaitPolicy(p, 5, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            });
+            policy = controlPlane.current().policy();
+        } else {
+            policy = new PolicyCompiler().compile(loaded.world(), null, null);
+        }
 
         try (Writer flowStream = open(flowLogs, out);
              FlowLogDeliveryOptions.S3Delivery s3 = flowLogDelivery.open(format, loaded.world(), null);
@@ -242,8 +285,9 @@ final class ServeCommand implements Callable<Integer> {
                 err.println("flow-log stream tcp://" + ServeOutputOptions.hostPort(stream.localAddress()));
             }
             if (adminBind != null) {
+                running.set(live);
                 try {
-                    admin = AdminServer.start(adminBind, new LiveMetrics(live, stream), serving::get);
+                    admin = AdminServer.start(adminBind, new LiveMetrics(live, stream), serving::get, ec2Endpoint(adminBind, err));
                 } catch (IOException e) {
                     throw new UserInputException("--admin: cannot listen on " + outputs.admin + ": " + e.getMessage(), e);
                 }
@@ -268,6 +312,20 @@ final class ServeCommand implements Callable<Integer> {
             signals.uninstall();
         }
         return live;
+    }
+
+    /**
+     * The EC2 API for the admin listener: with --credentials, signed requests only; without, on a loopback
+     * listener only (elsewhere the metrics are served without the API, and a warning says why).
+     */
+    private Ec2Endpoint ec2Endpoint(InetSocketAddress adminBind, PrintWriter err) {
+        Ec2Endpoint endpoint = new Ec2Endpoint(new Ec2Api(controlPlane, null), credentials);
+        if (!endpoint.allows(adminBind)) {
+            err.println("warning: the EC2 API is not served on " + outputs.admin + ": a listener that is not loopback-only"
+                    + " needs --credentials");
+            return null;
+        }
+        return endpoint;
     }
 
     /** The counters that are not zero, one per line, with the totals always shown. */
