@@ -3,8 +3,10 @@ package io.sgemu.control.cli;
 import io.sgemu.control.aws.LoadedWorld;
 import io.sgemu.control.compile.PolicyCompiler;
 import io.sgemu.control.model.World;
+import io.sgemu.control.api.AdminJson;
 import io.sgemu.control.api.AdminServer;
 import io.sgemu.control.api.LiveMetrics;
+import io.sgemu.control.api.TopTalkers;
 import io.sgemu.control.ec2.ControlPlane;
 import io.sgemu.control.ec2.Credentials;
 import io.sgemu.control.ec2.Ec2Api;
@@ -75,6 +77,8 @@ final class ServeCommand implements Callable<Integer> {
     private ControlPlane controlPlane;
     private Credentials credentials;
     private final AtomicReference<LiveDataplane> running = new AtomicReference<>();
+    /** The busiest flows for GET /admin/top (with --admin). */
+    private TopTalkers topTalkers;
 
     @Option(names = "--vni", paramLabel = "VNI=VPC-ID",
             description = {"Which VPC a VXLAN/GENEVE network identifier carries. Repeatable. Datagrams with other "
@@ -230,7 +234,9 @@ final class ServeCommand implements Callable<Integer> {
              FlowLogDeliveryOptions.S3Delivery s3 = flowLogDelivery.open(format, loaded.world(), null);
              FlowLogStreamServer stream = outputs.startStream(streamBind, format)) {
             FlowLogTextWriter flowWriter = flowStream == null ? null : new FlowLogTextWriter(flowStream, format);
-            FlowLogSink sink = FlowLogTee.of(flowWriter, s3, stream);
+            // with --admin, flow-log records are built for GET /admin/top even when no other output wants them
+            topTalkers = adminBind == null ? null : new TopTalkers();
+            FlowLogSink sink = FlowLogTee.of(flowWriter, s3, stream, topTalkers);
             LiveConfig config = new LiveConfig(policy).workers(workers).eventLoops(eventLoops).vnis(vnis)
                     .forward(forward).externalEndpoint(external).vtepPort(vtepPort == null ? 0 : vtepPort)
                     .discard(discard)
@@ -287,7 +293,8 @@ final class ServeCommand implements Callable<Integer> {
             if (adminBind != null) {
                 running.set(live);
                 try {
-                    admin = AdminServer.start(adminBind, new LiveMetrics(live, stream), serving::get, ec2Endpoint(adminBind, err));
+                    admin = AdminServer.start(adminBind, new LiveMetrics(live, stream), serving::get, ec2Endpoint(adminBind, err),
+                            new AdminJson(controlPlane::current, live, topTalkers));
                 } catch (IOException e) {
                     throw new UserInputException("--admin: cannot listen on " + outputs.admin + ": " + e.getMessage(), e);
                 }
