@@ -145,6 +145,9 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     ServeOutputOptions outputs;
 
+    @Mixin
+    WatchOptions watchOptions;
+
     @Option(names = "--nio", hidden = true, description = "Use Netty's NIO transport even where epoll is available (tests).")
     boolean nio;
 
@@ -211,9 +214,9 @@ final class ServeCommand implements Callable<Integer> {
             throw new UserInputException("--credentials: " + e.getMessage(), e);
         }
         PolicySnapshot policy;
-        if (adminBind != null) {
-            // the EC2 API's control plane compiles the world and hands every later snapshot to the dataplane; a
-            // call is answered once every worker judges by its snapshot (workers poll at least every millisecond)
+        if (adminBind != null || watchOptions.watch) {
+            // the control plane (the EC2 API's, --watch's) compiles the world and hands every later snapshot to the
+            // dataplane; a call is answered once every worker judges by its snapshot (workers poll at least every millisecond)
             controlPlane = new ControlPlane(loaded.world(), null, p -> {
                 LiveDataplane l = running.get();
                 if (l != null) {
@@ -283,6 +286,7 @@ final class ServeCommand implements Callable<Integer> {
         }
         AtomicBoolean serving = new AtomicBoolean(true);
         AdminServer admin = null;
+        WorldWatcher watcher = null;
         try {
             for (String l : live.boundListeners()) {
                 err.println("listening " + l);
@@ -290,8 +294,9 @@ final class ServeCommand implements Callable<Integer> {
             if (stream != null) {
                 err.println("flow-log stream tcp://" + ServeOutputOptions.hostPort(stream.localAddress()));
             }
+            running.set(live);
+            watcher = watchOptions.start(world, controlPlane, err);
             if (adminBind != null) {
-                running.set(live);
                 try {
                     admin = AdminServer.start(adminBind, new LiveMetrics(live, stream), serving::get, ec2Endpoint(adminBind, err),
                             new AdminJson(controlPlane::current, live, topTalkers));
@@ -312,6 +317,9 @@ final class ServeCommand implements Callable<Integer> {
             }
         } finally {
             serving.set(false);
+            if (watcher != null) {
+                watcher.close(); // before the dataplane: a reload in progress hands its snapshot to a running one
+            }
             live.close();
             if (admin != null) {
                 admin.close();
