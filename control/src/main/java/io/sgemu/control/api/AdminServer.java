@@ -25,6 +25,7 @@ import java.util.function.BooleanSupplier;
  *   <li>{@code GET /metrics}: the {@link MetricsSource}'s metrics in the Prometheus text format 0.0.4;</li>
  *   <li>{@code GET /healthz}: {@code 200 ok} while the health check says so, else {@code 503 unhealthy};</li>
  *   <li>{@code POST /}: the EC2 Query API, when the server was started with an {@link Ec2Endpoint};</li>
+ *   <li>{@code /admin/...}: the operator's JSON view ({@link AdminJson}), when the server was started with one;</li>
  *   <li>anything else: 404; other methods than GET and HEAD: 405.</li>
  * </ul>
  * A small pool answers requests; scrapes are serialized (a lock), so a source is never asked twice at once.
@@ -40,9 +41,11 @@ public final class AdminServer implements AutoCloseable {
     private final BooleanSupplier healthy;
     private final ReentrantLock scrapeLock = new ReentrantLock();
     private final Ec2Endpoint ec2;
+    private final AdminJson adminJson;
 
-    private AdminServer(InetSocketAddress bind, MetricsSource metrics, BooleanSupplier healthy, Ec2Endpoint ec2)
-            throws IOException {
+    private AdminServer(InetSocketAddress bind, MetricsSource metrics, BooleanSupplier healthy, Ec2Endpoint ec2,
+                        AdminJson adminJson) throws IOException {
+        this.adminJson = adminJson;
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.healthy = Objects.requireNonNull(healthy, "healthy");
         this.ec2 = ec2;
@@ -64,13 +67,13 @@ public final class AdminServer implements AutoCloseable {
 
     /** Serves on {@code bind} (port 0: any free port, see {@link #port()}), always healthy. */
     public static AdminServer start(InetSocketAddress bind, MetricsSource metrics) throws IOException {
-        return new AdminServer(bind, metrics, () -> true, null);
+        return new AdminServer(bind, metrics, () -> true, null, null);
     }
 
     /** Serves on {@code bind}; {@code /healthz} answers 503 while {@code healthy} is false. */
     public static AdminServer start(InetSocketAddress bind, MetricsSource metrics, BooleanSupplier healthy)
             throws IOException {
-        return new AdminServer(bind, metrics, healthy, null);
+        return new AdminServer(bind, metrics, healthy, null, null);
     }
 
     /**
@@ -80,7 +83,13 @@ public final class AdminServer implements AutoCloseable {
      */
     public static AdminServer start(InetSocketAddress bind, MetricsSource metrics, BooleanSupplier healthy,
                                     Ec2Endpoint ec2) throws IOException {
-        return new AdminServer(bind, metrics, healthy, ec2);
+        return new AdminServer(bind, metrics, healthy, ec2, null);
+    }
+
+    /** Serves as {@link #start(InetSocketAddress, MetricsSource, BooleanSupplier, Ec2Endpoint)}, with {@code /admin/} when {@code json} is not null. */
+    public static AdminServer start(InetSocketAddress bind, MetricsSource metrics, BooleanSupplier healthy,
+                                    Ec2Endpoint ec2, AdminJson json) throws IOException {
+        return new AdminServer(bind, metrics, healthy, ec2, json);
     }
 
     /**
@@ -110,6 +119,15 @@ public final class AdminServer implements AutoCloseable {
                 Ec2Endpoint.Answer a = ec2.answer(http.getAddress(), new SigV4Verifier.SignedRequest(method,
                         ex.getRequestURI().getRawPath(), ex.getRequestURI().getRawQuery(), ex.getRequestHeaders(), body));
                 respond(ex, a.status(), "text/xml;charset=UTF-8", a.body(), false);
+                return;
+            }
+            if (adminJson != null && AdminJson.handles(path)) {
+                ex.getRequestBody().readAllBytes();
+                AdminJson.Answer a = adminJson.answer(method, path, ex.getRequestURI().getRawQuery());
+                if (a.status() == 405) {
+                    ex.getResponseHeaders().set("Allow", path.endsWith("/flush") ? "POST" : "GET, HEAD");
+                }
+                respond(ex, a.status(), "application/json", a.body(), head);
                 return;
             }
             if (!path.equals("/metrics") && !path.equals("/healthz")) {

@@ -3,8 +3,10 @@ package io.sgemu.control.cli;
 import io.sgemu.control.aws.LoadedWorld;
 import io.sgemu.control.compile.PolicyCompiler;
 import io.sgemu.control.model.World;
+import io.sgemu.control.api.AdminJson;
 import io.sgemu.control.api.AdminServer;
 import io.sgemu.control.api.LiveMetrics;
+import io.sgemu.control.api.TopTalkers;
 import io.sgemu.control.ec2.ControlPlane;
 import io.sgemu.control.ec2.Credentials;
 import io.sgemu.control.ec2.Ec2Api;
@@ -75,6 +77,8 @@ final class ServeCommand implements Callable<Integer> {
     private ControlPlane controlPlane;
     private Credentials credentials;
     private final AtomicReference<LiveDataplane> running = new AtomicReference<>();
+    /** The busiest flows for GET /admin/top (with --admin). */
+    private TopTalkers topTalkers;
 
     @Option(names = "--vni", paramLabel = "VNI=VPC-ID",
             description = {"Which VPC a VXLAN/GENEVE network identifier carries. Repeatable. Datagrams with other "
@@ -140,6 +144,9 @@ final class ServeCommand implements Callable<Integer> {
 
     @Mixin
     ServeOutputOptions outputs;
+
+    @Mixin
+    WatchOptions watchOptions;
 
     @Option(names = "--nio", hidden = true, description = "Use Netty's NIO transport even where epoll is available (tests).")
     boolean nio;
@@ -207,9 +214,9 @@ final class ServeCommand implements Callable<Integer> {
             throw new UserInputException("--credentials: " + e.getMessage(), e);
         }
         PolicySnapshot policy;
-        if (adminBind != null) {
-            // the EC2 API's control plane compiles the world and hands every later snapshot to the dataplane; a
-            // call is answered once every worker judges by its snapshot (workers poll at least every millisecond)
+        if (adminBind != null || watchOptions.watch) {
+            // the control plane (the EC2 API's, --watch's) compiles the world and hands every later snapshot to the
+            // dataplane; a call is answered once every worker judges by its snapshot (workers poll at least every millisecond)
             controlPlane = new ControlPlane(loaded.world(), null, p -> {
                 LiveDataplane l = running.get();
                 if (l != null) {
@@ -230,7 +237,9 @@ final class ServeCommand implements Callable<Integer> {
              FlowLogDeliveryOptions.S3Delivery s3 = flowLogDelivery.open(format, loaded.world(), null);
              FlowLogStreamServer stream = outputs.startStream(streamBind, format)) {
             FlowLogTextWriter flowWriter = flowStream == null ? null : new FlowLogTextWriter(flowStream, format);
-            FlowLogSink sink = FlowLogTee.of(flowWriter, s3, stream);
+            // with --admin, flow-log records are built for GET /admin/top even when no other output wants them
+            topTalkers = adminBind == null ? null : new TopTalkers();
+            FlowLogSink sink = FlowLogTee.of(flowWriter, s3, stream, topTalkers);
             LiveConfig config = new LiveConfig(policy).workers(workers).eventLoops(eventLoops).vnis(vnis)
                     .forward(forward).externalEndpoint(external).vtepPort(vtepPort == null ? 0 : vtepPort)
                     .discard(discard)
@@ -277,6 +286,7 @@ final class ServeCommand implements Callable<Integer> {
         }
         AtomicBoolean serving = new AtomicBoolean(true);
         AdminServer admin = null;
+        WorldWatcher watcher = null;
         try {
             for (String l : live.boundListeners()) {
                 err.println("listening " + l);
@@ -284,10 +294,12 @@ final class ServeCommand implements Callable<Integer> {
             if (stream != null) {
                 err.println("flow-log stream tcp://" + ServeOutputOptions.hostPort(stream.localAddress()));
             }
+            running.set(live);
+            watcher = watchOptions.start(world, controlPlane, err);
             if (adminBind != null) {
-                running.set(live);
                 try {
-                    admin = AdminServer.start(adminBind, new LiveMetrics(live, stream), serving::get, ec2Endpoint(adminBind, err));
+                    admin = AdminServer.start(adminBind, new LiveMetrics(live, stream), serving::get, ec2Endpoint(adminBind, err),
+                            new AdminJson(controlPlane::current, live, topTalkers));
                 } catch (IOException e) {
                     throw new UserInputException("--admin: cannot listen on " + outputs.admin + ": " + e.getMessage(), e);
                 }
@@ -305,6 +317,9 @@ final class ServeCommand implements Callable<Integer> {
             }
         } finally {
             serving.set(false);
+            if (watcher != null) {
+                watcher.close(); // before the dataplane: a reload in progress hands its snapshot to a running one
+            }
             live.close();
             if (admin != null) {
                 admin.close();

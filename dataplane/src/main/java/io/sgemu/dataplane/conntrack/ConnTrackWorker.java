@@ -21,6 +21,9 @@ import static io.sgemu.dataplane.conntrack.ConnTrackSlotLayout.UDP_ORIGIN_AFTER_
 import static io.sgemu.dataplane.conntrack.ConnTrackSlotLayout.UDP_REPLIED;
 import static io.sgemu.dataplane.conntrack.ConnTrackSlotLayout.UDP_STREAM;
 
+import io.sgemu.dataplane.net.IpAddress;
+import java.util.ArrayList;
+import java.util.List;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
@@ -326,6 +329,63 @@ public final class ConnTrackWorker {
     public void remove(int slot) {
         schedule.unlink(slot);
         release(slot);
+    }
+
+    /**
+     * Removes every entry of this worker on {@code eni}, as if each had timed out (an operator's flush). Scans
+     * the whole table: time in proportion to its capacity; rare. Only the owner may call it (its thread).
+     *
+     * @return the number of entries removed
+     */
+    public int removeEni(int eni) {
+        int removed = 0;
+        for (int slot = 0; slot < table.capacity(); slot++) {
+            if (ownLive(slot) && eni(slot) == eni) {
+                remove(slot);
+                removed++;
+            }
+        }
+        return removed;
+    }
+
+    /**
+     * This worker's entries on {@code eni}, at most {@code limit}, read on the owner's thread (so no key is
+     * read while it is being written). Scans the whole table.
+     */
+    public List<TrackedEntry> entriesOf(int eni, int limit) {
+        List<TrackedEntry> out = new ArrayList<>();
+        for (int slot = 0; slot < table.capacity() && out.size() < limit; slot++) {
+            if (ownLive(slot) && eni(slot) == eni) {
+                out.add(entry(slot));
+            }
+        }
+        return out;
+    }
+
+    private boolean ownLive(int slot) {
+        int c = control(slot);
+        return ConnTrackSlotLayout.state(c) == ConnTrackSlotLayout.LIVE && ConnTrackSlotLayout.owner(c) == owner;
+    }
+
+    private TrackedEntry entry(int slot) {
+        UnsafeBuffer b = blocks[slot >>> blockShift];
+        int o = offset(slot);
+        int c = control(slot);
+        int ports = b.getInt(o + PORTS_OFFSET);
+        boolean v6 = (c & IPV6) != 0;
+        IpAddress low = address(v6, b.getLong(o + LOW_HI_OFFSET), b.getLong(o + LOW_LO_OFFSET));
+        IpAddress high = address(v6, b.getLong(o + HIGH_HI_OFFSET), b.getLong(o + HIGH_LO_OFFSET));
+        int lowPort = ConnTrackSlotLayout.lowPort(c, ports);
+        int highPort = ConnTrackSlotLayout.highPort(c, ports);
+        boolean originHigh = (c & ORIGIN_HIGH) != 0;
+        String state = closing(slot) ? "closing" : established(slot) ? "established" : stream(slot) ? "stream" : "new";
+        return new TrackedEntry(eni(slot), ConnTrackSlotLayout.protocol(c),
+                originHigh ? high : low, originHigh ? highPort : lowPort,
+                originHigh ? low : high, originHigh ? lowPort : highPort, state, lastSeenNanos(slot), owner);
+    }
+
+    private static IpAddress address(boolean v6, long hi, long lo) {
+        return v6 ? IpAddress.v6(hi, lo) : IpAddress.v4((int) lo);
     }
 
     // ------------------------------------------------------------------ entry state (owner's view)

@@ -16,6 +16,8 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.sgemu.dataplane.conntrack.ConnTrackTable;
+import io.sgemu.dataplane.conntrack.ConnTrackWorker;
+import io.sgemu.dataplane.conntrack.TrackedEntry;
 import io.sgemu.dataplane.flowlog.FastFlowLogAggregator;
 import io.sgemu.dataplane.flowlog.FlowLogWriterAgent;
 import io.sgemu.dataplane.pipeline.PacketJudge;
@@ -28,7 +30,11 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import org.agrona.collections.IntHashSet;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BackoffIdleStrategy;
@@ -315,6 +321,64 @@ public final class LiveDataplane implements AutoCloseable, LiveContext {
     /** The connection-tracking table (entries per ENI: {@link ConnTrackTable#entries(int)}). */
     public ConnTrackTable conntrack() {
         return conntrack;
+    }
+
+    /**
+     * Runs {@code task} on every worker's own thread against its connection-tracking handle, at the start of
+     * its next batch (workers poll at least every millisecond, idle or not), and answers the results in worker
+     * order once all have run. This is how another thread may change or read tracked connections: only a
+     * worker may touch its own entries.
+     *
+     * @throws TimeoutException when some worker has not run it in time (stopped, or stuck); a task that did
+     *                          run on other workers stays done
+     * @throws IllegalStateException when the task failed on a worker
+     */
+    public <R> List<R> onEachWorker(Function<ConnTrackWorker, R> task, long timeout, TimeUnit unit)
+            throws InterruptedException, TimeoutException {
+        List<CompletableFuture<R>> futures = new ArrayList<>(workers.length);
+        for (LiveWorker w : workers) {
+            CompletableFuture<R> f = new CompletableFuture<>();
+            futures.add(f);
+            if (w == null) {
+                f.completeExceptionally(new IllegalStateException("worker not started"));
+                continue;
+            }
+            w.requests.add(() -> {
+                try {
+                    f.complete(task.apply(w.judge().conntrack()));
+                } catch (RuntimeException e) {
+                    f.completeExceptionally(e);
+                }
+            });
+        }
+        long deadline = System.nanoTime() + unit.toNanos(timeout);
+        List<R> results = new ArrayList<>(futures.size());
+        for (CompletableFuture<R> f : futures) {
+            try {
+                results.add(f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
+            } catch (ExecutionException e) {
+                throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
+            }
+        }
+        return results;
+    }
+
+    /**
+     * Drops every tracked connection of ENI number {@code eni}, as if each had timed out: a packet that
+     * relied on one is judged afresh afterwards. Answers the number dropped once every worker has done so.
+     */
+    public long flushConnections(int eni, long timeout, TimeUnit unit) throws InterruptedException, TimeoutException {
+        return onEachWorker(w -> w.removeEni(eni), timeout, unit).stream().mapToLong(Integer::longValue).sum();
+    }
+
+    /** The ENI's tracked connections (at most {@code limit}), read by each worker on its own thread. */
+    public List<TrackedEntry> trackedConnections(int eni, int limit, long timeout, TimeUnit unit)
+            throws InterruptedException, TimeoutException {
+        List<TrackedEntry> all = new ArrayList<>();
+        for (List<TrackedEntry> l : onEachWorker(w -> w.entriesOf(eni, limit), timeout, unit)) {
+            all.addAll(l);
+        }
+        return all.size() > limit ? List.copyOf(all.subList(0, limit)) : List.copyOf(all);
     }
 
     /** The learned endpoints. */

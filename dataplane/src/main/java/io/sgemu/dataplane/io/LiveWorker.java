@@ -7,6 +7,7 @@ import io.sgemu.dataplane.pipeline.FastVerdict;
 import io.sgemu.dataplane.pipeline.PacketJudge;
 import io.sgemu.dataplane.pipeline.Verdicts;
 import io.sgemu.dataplane.policy.Policy;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Recorder;
 import org.agrona.MutableDirectBuffer;
@@ -66,6 +67,11 @@ final class LiveWorker implements Runnable, MessageHandler {
     volatile Policy inForce;
     /** Written by the worker if it dies, read by the dataplane (volatile). */
     volatile Throwable failure;
+    /**
+     * Work another thread asks of this worker's connection-tracking entries (an operator's flush or listing),
+     * run on this thread at the start of its next batch, since only the owner may touch its entries.
+     */
+    final ConcurrentLinkedQueue<Runnable> requests = new ConcurrentLinkedQueue<>();
 
     LiveWorker(int index, LiveContext dataplane, ManyToOneRingBuffer ring, TunnelKind[] listenerKinds, PacketJudge judge,
                FastFlowLogAggregator flowLog, LiveCounters.Block counters, EndpointTable endpoints, int externalEndpoint,
@@ -138,6 +144,10 @@ final class LiveWorker implements Runnable, MessageHandler {
         }
         if (p != inForce) {
             inForce = p; // volatile store: LiveDataplane.awaitPolicy sees that this worker judges by p from now on
+        }
+        Runnable request;
+        while ((request = requests.poll()) != null) {
+            request.run();
         }
         int n = ring.read(this, BATCH);
         long now = clock.epochNanos();
