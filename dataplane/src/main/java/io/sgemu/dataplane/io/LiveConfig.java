@@ -45,6 +45,7 @@ public final class LiveConfig {
     boolean discard;
     int vtepPort;
     Consumer<String> warnings = w -> { };
+    VerdictTap verdictTap;
 
     public LiveConfig(Policy policy) {
         this.policy = Objects.requireNonNull(policy, "policy");
@@ -163,6 +164,15 @@ public final class LiveConfig {
     /** Where warnings go (e.g. "epoll is not available: using NIO"); by default nowhere. */
     public LiveConfig warnings(Consumer<String> sink) {
         warnings = Objects.requireNonNull(sink);
+        return this;
+    }
+
+    /**
+     * Every verdict, on its worker's thread, with the policy it was judged by (for tests: see
+     * {@link VerdictTap}); null (the default): none.
+     */
+    public LiveConfig verdictTap(VerdictTap tap) {
+        verdictTap = tap;
         return this;
     }
 

@@ -204,6 +204,7 @@ public final class LiveDataplane implements AutoCloseable, LiveContext {
         for (int w = 0; w < n; w++) {
             workers[w].forwarder(new Forwarder(w, all, endpoints));
             workers[w].vtepPort(config.vtepPort);
+            workers[w].tap(config.verdictTap);
             threads[w] = new Thread(workers[w], "sgemu-live-worker-" + w);
             threads[w].setDaemon(true);
             threads[w].start();

@@ -52,6 +52,10 @@ final class LiveWorker implements Runnable, MessageHandler {
     private final DecodedPacket packet = new DecodedPacket();
     private final FastVerdict verdict = new FastVerdict();
     private Forwarder forwarder;
+    /** Sees every verdict (tests), or null; set before the thread starts (the start orders it). */
+    private VerdictTap tap;
+    /** Datagrams judged so far: the next one's sequence for the tap (this thread only). */
+    private long judged;
     /** The fixed UDP port of every endpoint learned, or 0 for the datagram's source port (set before start). */
     private int vtepPort;
     /**
@@ -93,6 +97,10 @@ final class LiveWorker implements Runnable, MessageHandler {
     /** Set before the thread starts (the start orders it). */
     void forwarder(Forwarder f) {
         this.forwarder = f;
+    }
+
+    void tap(VerdictTap t) {
+        this.tap = t;
     }
 
     void vtepPort(int port) {
@@ -173,6 +181,9 @@ final class LiveWorker implements Runnable, MessageHandler {
         ReceiveHandler.decode(listenerKinds[listener], decoder, buffer, payload, payloadLength, time, packet);
         // The receive time orders flow-log records that tie (first seen), as a frame number does in a replay.
         judge.judge(packet, time, time, verdict);
+        if (tap != null) {
+            tap.judged(this.index, judged++, judge.policy(), packet, verdict);
+        }
         latency.recordValue(IngestLatency.clamp(clock.epochNanos() - time));
         counters.increment(LiveCounters.JUDGED);
         int action = verdict.action;
