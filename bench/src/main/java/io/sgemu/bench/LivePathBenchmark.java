@@ -2,16 +2,10 @@ package io.sgemu.bench;
 
 import io.sgemu.control.compile.PolicyCompiler;
 import io.sgemu.dataplane.flowlog.FlowLogSink;
-import io.sgemu.dataplane.io.LiveCounters;
 import io.sgemu.dataplane.io.LivePath;
 import io.sgemu.dataplane.io.TunnelKind;
 import io.sgemu.dataplane.policy.PolicySnapshot;
-import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
-import java.util.List;
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import org.agrona.concurrent.UnsafeBuffer;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -42,77 +36,29 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = {JvmFlags.ADD_EXPORTS, "-Xmx4g", "-XX:MaxDirectMemorySize=2g"})
 public class LivePathBenchmark {
 
-    static final int BATCH = 256;
-    static final int PACKETS = 1 << 18;
-    static final int FLOWS = 100_000;
+    static final int BATCH = LiveDatagrams.BATCH;
 
     LivePath path;
-    UnsafeBuffer datagrams;
-    int[] offsets;
-    int[] lengths;
-    final UnsafeBuffer view = new UnsafeBuffer(0, 0);
-    final InetSocketAddress sender = new InetSocketAddress("192.0.2.10", 4789);
-    int next;
+    LiveDatagrams datagrams;
     long records;
 
     @Setup
     public void setUp() {
         PolicySnapshot policy = new PolicyCompiler().compile(PipelineWorld.world(42), null, null);
         path = new LivePath(policy, TunnelKind.VXLAN, (FlowLogSink) r -> records++, 1 << 20);
-        List<PipelineWorld.Flow> flows = PipelineWorld.flows(FLOWS, 7);
-        Zipf zipf = new Zipf(FLOWS, 1.0);
-        SplittableRandom r = new SplittableRandom(11);
-        boolean[] opened = new boolean[FLOWS];
-        byte[][] built = new byte[PACKETS][];
-        long total = 0;
-        for (int p = 0; p < PACKETS; p++) {
-            int flow = zipf.next(r);
-            boolean first = !opened[flow];
-            opened[flow] = true;
-            byte[] frame = PipelineWorld.frame(flows.get(flow), first, !first && r.nextBoolean());
-            built[p] = ByteBuffer.allocate(8 + frame.length).put((byte) 0x08).put(new byte[3]).putInt(7001 << 8)
-                    .put(frame).array();
-            total += built[p].length;
-        }
-        datagrams = new UnsafeBuffer(ByteBuffer.allocateDirect((int) total));
-        offsets = new int[PACKETS];
-        lengths = new int[PACKETS];
-        int at = 0;
-        for (int p = 0; p < PACKETS; p++) {
-            datagrams.putBytes(at, built[p]);
-            offsets[p] = at;
-            lengths[p] = built[p].length;
-            at += built[p].length;
-        }
+        datagrams = new LiveDatagrams();
     }
 
     /** A batch of datagrams received, then judged by the worker. */
     @Benchmark
     @OperationsPerInvocation(BATCH)
     public int receiveAndJudge() {
-        int p = next;
-        for (int i = 0; i < BATCH; i++) {
-            view.wrap(datagrams, offsets[p], lengths[p]);
-            path.receive(view, lengths[p], sender);
-            p = (p + 1) & (PACKETS - 1);
-        }
-        next = p;
-        int judged = 0;
-        while (judged < BATCH) {
-            int n = path.judge();
-            if (n == 0) {
-                break;
-            }
-            judged += n;
-        }
-        return judged;
+        return datagrams.receiveAndJudge(path);
     }
 
     /** Datagrams lost to a full ring would make the scores lie: none may be. */
     @org.openjdk.jmh.annotations.TearDown
     public void check() {
-        if (path.counters().get(LiveCounters.DROPPED_QUEUE_FULL) != 0) {
-            throw new IllegalStateException("the ring overflowed: the benchmark must judge what it receives");
-        }
+        LiveDatagrams.checkNoOverflow(path);
     }
 }
