@@ -127,10 +127,10 @@ public final class ReferenceEvaluator {
         FragmentTable.Key datagram = fragment.isFragment()
                 ? new FragmentTable.Key(p.src(), p.dst(), p.protocol(), fragment.id()) : null;
         if (ReservedAddresses.isReserved(p, a, b, book)) {
-            return remembered(datagram, fragment, p, Verdict.skip(Verdict.RESERVED_ADDRESS, aId, bId), List.of());
+            return remembered(datagram, fragment, Verdict.skip(Verdict.RESERVED_ADDRESS, aId, bId));
         }
         if (a == null && b == null) {
-            return remembered(datagram, fragment, p, Verdict.skip(Verdict.NO_ENI, null, null), List.of());
+            return remembered(datagram, fragment, Verdict.skip(Verdict.NO_ENI, null, null));
         }
         if (fragment.later()) {
             FragmentTable.First first = fragments.lookup(datagram, nowNanos);
@@ -172,14 +172,16 @@ public final class ReferenceEvaluator {
         Verdict v = rejection == null
                 ? new Verdict(Action.ACCEPT, null, null, aId, bId, trace, observations)
                 : new Verdict(Action.REJECT, rejection.stage(), rejection.decidedBy(), aId, bId, trace, observations);
-        return remembered(datagram, fragment, p, v,
-                trace.stream().filter(d -> !SAME_SUBNET.equals(d.decidedBy())).toList());
+        return remembered(datagram, fragment, v);
     }
 
-    /** Remembers the verdict of a first fragment for its datagram's later fragments; answers the verdict. */
-    private Verdict remembered(FragmentTable.Key datagram, Fragment fragment, Packet p, Verdict v,
-                               List<StageDecision> counted) {
+    /**
+     * Remembers the verdict of a first fragment for its datagram's later fragments, with the stage decisions
+     * it was counted at (its trace without the uncounted same-subnet entries); answers the verdict.
+     */
+    private Verdict remembered(FragmentTable.Key datagram, Fragment fragment, Verdict v) {
         if (fragment.first()) {
+            List<StageDecision> counted = v.trace().stream().filter(d -> !SAME_SUBNET.equals(d.decidedBy())).toList();
             fragments.remember(datagram, new FragmentTable.First(nowNanos, v, counted), nowNanos);
         }
         return v;
