@@ -6,9 +6,7 @@ import io.sgemu.control.model.SgRule;
 import io.sgemu.control.model.World;
 import io.sgemu.dataplane.policy.PolicySnapshot;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -91,12 +89,10 @@ public final class ControlPlane {
 
     /**
      * Gives an id to every rule that lacks one. Groups that are the very objects of {@code previous} (which
-     * went through here) are skipped, and the world is rebuilt once, not once per group: on a world of 10k
-     * groups and 100k ENIs a rebuild per group made the start quadratic, and a scan of every rule made each
-     * call pay for the whole world.
+     * went through here) are skipped, so that a call pays for the groups it changed, not for the world.
      */
     private World withRuleIds(World w, World previous) {
-        Map<String, SecurityGroup> groups = null;
+        World out = w;
         for (SecurityGroup g : w.securityGroups().values()) {
             if (previous != null && previous.securityGroups().get(g.id()) == g) {
                 continue;
@@ -104,14 +100,10 @@ public final class ControlPlane {
             if (allNamed(g.ingress()) && allNamed(g.egress())) {
                 continue;
             }
-            if (groups == null) {
-                groups = new LinkedHashMap<>(w.securityGroups());
-            }
-            groups.put(g.id(), new SecurityGroup(g.id(), g.name(), g.vpcId(), g.ownerId(), named(g.ingress()),
+            out = out.withSecurityGroup(new SecurityGroup(g.id(), g.name(), g.vpcId(), g.ownerId(), named(g.ingress()),
                     named(g.egress())));
         }
-        return groups == null ? w
-                : new World(w.vpcs(), w.subnets(), w.networkAcls(), groups, w.networkInterfaces(), w.prefixLists());
+        return out;
     }
 
     private static boolean allNamed(List<SgRule> rules) {

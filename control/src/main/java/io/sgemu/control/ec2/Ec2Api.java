@@ -335,9 +335,7 @@ public final class Ec2Api {
                 }
             }
             deleted[0] = g.id();
-            Map<String, SecurityGroup> groups = new LinkedHashMap<>(w.securityGroups());
-            groups.remove(g.id());
-            return new World(w.vpcs(), w.subnets(), w.networkAcls(), groups, w.networkInterfaces(), w.prefixLists());
+            return w.withoutSecurityGroup(g.id());
         });
         groupDescriptions.remove(deleted[0]);
         x.el("return", true).el("groupId", deleted[0]);
@@ -722,9 +720,7 @@ public final class Ec2Api {
             if (e.instanceId() != null) {
                 throw new Ec2Exception("InvalidNetworkInterface.InUse", "Interface: [" + id + "] in use.");
             }
-            Map<String, NetworkInterface> enis = new LinkedHashMap<>(w.networkInterfaces());
-            enis.remove(id);
-            return new World(w.vpcs(), w.subnets(), w.networkAcls(), w.securityGroups(), enis, w.prefixLists());
+            return w.withoutNetworkInterface(id);
         });
         eniDescriptions.remove(id);
         x.el("return", true);
@@ -836,9 +832,7 @@ public final class Ec2Api {
             if (!acl.subnetIds().isEmpty()) {
                 throw new Ec2Exception("DependencyViolation", "The networkAcl '" + id + "' has dependencies and cannot be deleted.");
             }
-            Map<String, NetworkAcl> acls = new LinkedHashMap<>(w.networkAcls());
-            acls.remove(id);
-            return new World(w.vpcs(), w.subnets(), acls, w.securityGroups(), w.networkInterfaces(), w.prefixLists());
+            return w.withoutNetworkAcl(id);
         });
         x.el("return", true);
     }

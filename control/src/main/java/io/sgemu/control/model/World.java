@@ -1,9 +1,9 @@
 package io.sgemu.control.model;
 
-import java.util.Collections;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.UnaryOperator;
 
 /**
@@ -11,27 +11,79 @@ import java.util.function.UnaryOperator;
  * ENIs and prefix lists, each keyed by id in the order the sources gave them.
  *
  * <p>Immutable: a change ({@code --changes}, the control plane) makes a new world with the
- * {@code with...} methods, so an evaluation always reads one consistent world.
+ * {@code with...} methods, so an evaluation always reads one consistent world. The maps are
+ * {@link PersistentMap}s, so that a change costs O(log n) whatever the size of the world.
+ *
+ * <p>A world made by a {@code with...} method remembers its parent and what it changed (its
+ * {@linkplain #origin() origin}), so that a compiler holding the parent can compile only what changed
+ * ({@link #changesSince}). A world made by the constructor has no origin. The origin is not part of
+ * the value ({@link #equals} ignores it), and a compiler may {@linkplain #forgetOrigin() drop} it once it
+ * has compiled the world, so that a long run does not keep every past world alive through the chain.
  */
-public record World(Map<String, Vpc> vpcs, Map<String, Subnet> subnets, Map<String, NetworkAcl> networkAcls,
-                    Map<String, SecurityGroup> securityGroups, Map<String, NetworkInterface> networkInterfaces,
-                    Map<String, PrefixList> prefixLists) {
+public final class World {
 
-    public World {
-        vpcs = frozen(vpcs);
-        subnets = frozen(subnets);
-        networkAcls = frozen(networkAcls);
-        securityGroups = frozen(securityGroups);
-        networkInterfaces = frozen(networkInterfaces);
-        prefixLists = frozen(prefixLists);
+    /** What a {@code with...} step touched: one object of a kind, by id ({@link Kind#NETWORK_ACLS}: all NACLs). */
+    public record Touch(Kind kind, String id) {
+        public enum Kind { SECURITY_GROUP, NETWORK_INTERFACE, NETWORK_ACL, NETWORK_ACLS, PREFIX_LIST }
+    }
+
+    /** How a world was made from its parent. */
+    public record Origin(World parent, Touch touch) {
+    }
+
+    private final Map<String, Vpc> vpcs;
+    private final Map<String, Subnet> subnets;
+    private final Map<String, NetworkAcl> networkAcls;
+    private final Map<String, SecurityGroup> securityGroups;
+    private final Map<String, NetworkInterface> networkInterfaces;
+    private final Map<String, PrefixList> prefixLists;
+    /** Written once here, cleared by {@link #forgetOrigin()}: a plain reference read as a hint (null: unknown). */
+    private volatile Origin origin;
+
+    public World(Map<String, Vpc> vpcs, Map<String, Subnet> subnets, Map<String, NetworkAcl> networkAcls,
+                 Map<String, SecurityGroup> securityGroups, Map<String, NetworkInterface> networkInterfaces,
+                 Map<String, PrefixList> prefixLists) {
+        this(vpcs, subnets, networkAcls, securityGroups, networkInterfaces, prefixLists, null);
+    }
+
+    private World(Map<String, Vpc> vpcs, Map<String, Subnet> subnets, Map<String, NetworkAcl> networkAcls,
+                  Map<String, SecurityGroup> securityGroups, Map<String, NetworkInterface> networkInterfaces,
+                  Map<String, PrefixList> prefixLists, Origin origin) {
+        this.vpcs = PersistentMap.copyOf(vpcs);
+        this.subnets = PersistentMap.copyOf(subnets);
+        this.networkAcls = PersistentMap.copyOf(networkAcls);
+        this.securityGroups = PersistentMap.copyOf(securityGroups);
+        this.networkInterfaces = PersistentMap.copyOf(networkInterfaces);
+        this.prefixLists = PersistentMap.copyOf(prefixLists);
+        this.origin = origin;
     }
 
     public static World empty() {
         return new World(Map.of(), Map.of(), Map.of(), Map.of(), Map.of(), Map.of());
     }
 
-    private static <V> Map<String, V> frozen(Map<String, V> m) {
-        return Collections.unmodifiableMap(new LinkedHashMap<>(m));
+    public Map<String, Vpc> vpcs() {
+        return vpcs;
+    }
+
+    public Map<String, Subnet> subnets() {
+        return subnets;
+    }
+
+    public Map<String, NetworkAcl> networkAcls() {
+        return networkAcls;
+    }
+
+    public Map<String, SecurityGroup> securityGroups() {
+        return securityGroups;
+    }
+
+    public Map<String, NetworkInterface> networkInterfaces() {
+        return networkInterfaces;
+    }
+
+    public Map<String, PrefixList> prefixLists() {
+        return prefixLists;
     }
 
     /**
@@ -57,32 +109,116 @@ public record World(Map<String, Vpc> vpcs, Map<String, Subnet> subnets, Map<Stri
         return networkInterfaces.values().stream().filter(e -> e.groupIds().contains(groupId)).toList();
     }
 
+    // ---------------------------------------------------------------- changes
+
     public World withSecurityGroup(SecurityGroup g) {
-        return new World(vpcs, subnets, networkAcls, put(securityGroups, g.id(), g), networkInterfaces, prefixLists);
+        return derived(vpcs, subnets, networkAcls, plus(securityGroups, g.id(), g), networkInterfaces, prefixLists,
+                Touch.Kind.SECURITY_GROUP, g.id());
+    }
+
+    public World withoutSecurityGroup(String id) {
+        return derived(vpcs, subnets, networkAcls, minus(securityGroups, id), networkInterfaces, prefixLists,
+                Touch.Kind.SECURITY_GROUP, id);
     }
 
     public World withNetworkInterface(NetworkInterface eni) {
-        return new World(vpcs, subnets, networkAcls, securityGroups, put(networkInterfaces, eni.id(), eni), prefixLists);
+        return derived(vpcs, subnets, networkAcls, securityGroups, plus(networkInterfaces, eni.id(), eni), prefixLists,
+                Touch.Kind.NETWORK_INTERFACE, eni.id());
+    }
+
+    public World withoutNetworkInterface(String id) {
+        return derived(vpcs, subnets, networkAcls, securityGroups, minus(networkInterfaces, id), prefixLists,
+                Touch.Kind.NETWORK_INTERFACE, id);
     }
 
     public World withNetworkAcl(NetworkAcl acl) {
-        return new World(vpcs, subnets, put(networkAcls, acl.id(), acl), securityGroups, networkInterfaces, prefixLists);
+        return derived(vpcs, subnets, plus(networkAcls, acl.id(), acl), securityGroups, networkInterfaces, prefixLists,
+                Touch.Kind.NETWORK_ACL, acl.id());
+    }
+
+    public World withoutNetworkAcl(String id) {
+        return derived(vpcs, subnets, minus(networkAcls, id), securityGroups, networkInterfaces, prefixLists,
+                Touch.Kind.NETWORK_ACL, id);
     }
 
     public World withPrefixList(PrefixList pl) {
-        return new World(vpcs, subnets, networkAcls, securityGroups, networkInterfaces, put(prefixLists, pl.id(), pl));
+        return derived(vpcs, subnets, networkAcls, securityGroups, networkInterfaces, plus(prefixLists, pl.id(), pl),
+                Touch.Kind.PREFIX_LIST, pl.id());
     }
 
     /** A world whose every NACL is passed through {@code f} (for association moves that touch two NACLs). */
     public World mapNetworkAcls(UnaryOperator<NetworkAcl> f) {
-        Map<String, NetworkAcl> m = new LinkedHashMap<>();
-        networkAcls.forEach((k, v) -> m.put(k, f.apply(v)));
-        return new World(vpcs, subnets, m, securityGroups, networkInterfaces, prefixLists);
+        PersistentMap<String, NetworkAcl> m = (PersistentMap<String, NetworkAcl>) networkAcls;
+        for (NetworkAcl acl : networkAcls.values()) {
+            m = m.plus(acl.id(), f.apply(acl));
+        }
+        return derived(vpcs, subnets, m, securityGroups, networkInterfaces, prefixLists, Touch.Kind.NETWORK_ACLS, null);
     }
 
-    private static <V> Map<String, V> put(Map<String, V> m, String key, V value) {
-        Map<String, V> copy = new LinkedHashMap<>(m);
-        copy.put(key, value);
-        return copy;
+    private World derived(Map<String, Vpc> v, Map<String, Subnet> s, Map<String, NetworkAcl> a,
+                          Map<String, SecurityGroup> g, Map<String, NetworkInterface> e, Map<String, PrefixList> p,
+                          Touch.Kind kind, String id) {
+        return new World(v, s, a, g, e, p, new Origin(this, new Touch(kind, id)));
+    }
+
+    private static <V> Map<String, V> plus(Map<String, V> m, String key, V value) {
+        return ((PersistentMap<String, V>) m).plus(key, value);
+    }
+
+    private static <V> Map<String, V> minus(Map<String, V> m, String key) {
+        return ((PersistentMap<String, V>) m).minus(key);
+    }
+
+    // ---------------------------------------------------------------- lineage
+
+    /** How this world was made from its parent, or null (made by the constructor, or forgotten). */
+    public Origin origin() {
+        return origin;
+    }
+
+    /** Drops the link to the parent (the world's value is unchanged). */
+    public void forgetOrigin() {
+        origin = null;
+    }
+
+    /**
+     * What changed from {@code ancestor} to this world, oldest first, when this world descends from it
+     * through at most {@code maxSteps} {@code with...} steps; null when it does not (or the chain is
+     * longer or broken), in which case the caller must assume that anything changed.
+     */
+    public List<Touch> changesSince(World ancestor, int maxSteps) {
+        List<Touch> out = new ArrayList<>();
+        World w = this;
+        while (w != ancestor) {
+            Origin o = w.origin;
+            if (o == null || out.size() >= maxSteps) {
+                return null;
+            }
+            out.add(o.touch());
+            w = o.parent();
+        }
+        java.util.Collections.reverse(out);
+        return out;
+    }
+
+    // ---------------------------------------------------------------- value
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof World w && vpcs.equals(w.vpcs) && subnets.equals(w.subnets)
+                && networkAcls.equals(w.networkAcls) && securityGroups.equals(w.securityGroups)
+                && networkInterfaces.equals(w.networkInterfaces) && prefixLists.equals(w.prefixLists);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(vpcs, subnets, networkAcls, securityGroups, networkInterfaces, prefixLists);
+    }
+
+    @Override
+    public String toString() {
+        return "World[" + vpcs.size() + " VPCs, " + subnets.size() + " subnets, " + networkAcls.size() + " NACLs, "
+                + securityGroups.size() + " security groups, " + networkInterfaces.size() + " ENIs, "
+                + prefixLists.size() + " prefix lists]";
     }
 }
