@@ -4,11 +4,9 @@ import io.sgemu.control.model.ConnTrackConfig;
 import io.sgemu.control.model.NaclEntry;
 import io.sgemu.control.model.NetworkAcl;
 import io.sgemu.control.model.NetworkInterface;
-import io.sgemu.control.model.Peer;
-import io.sgemu.control.model.PrefixList;
+import io.sgemu.control.model.PersistentMap;
+import io.sgemu.control.compile.CompilerState.NaclCache;
 import io.sgemu.control.model.Protocols;
-import io.sgemu.control.model.SecurityGroup;
-import io.sgemu.control.model.SgRule;
 import io.sgemu.control.model.Vpc;
 import io.sgemu.control.model.World;
 import io.sgemu.control.reference.FlowLogEnis;
@@ -27,6 +25,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeSet;
 
 /**
@@ -77,16 +76,43 @@ public final class PolicyCompiler {
         this.trieThreshold = trieThreshold;
     }
 
+    /** Longest chain of {@code with...} steps an incremental compilation follows back to the world it knows. */
+    static final int MAX_STEPS = 4096;
+
     /**
      * Compiles {@code world}. {@code regionOverride}: the region flow logs print (null derives it from
      * each ENI's availability zone). {@code previous}: the snapshot this one replaces, or null.
+     *
+     * <p>When {@code world} was made from the world {@code previous} was compiled from by {@code with...}
+     * steps, and they changed rules, NACLs, prefix lists or an existing ENI's groups or connection tracking,
+     * only what they touched is compiled ({@link IncrementalCompile}); otherwise the whole world is.
      */
     public PolicySnapshot compile(World world, String regionOverride, PolicySnapshot previous) {
         CompilerState before = previous != null && previous.compilerState() instanceof CompilerState s ? s
                 : CompilerState.EMPTY;
-        Map<String, Integer> groupNumbers = new HashMap<>(before.groupNumbers());
+        if (before.world() != null && Objects.equals(before.region(), regionOverride)) {
+            if (world == before.world()) {
+                return previous;
+            }
+            List<World.Touch> changes = world.changesSince(before.world(), MAX_STEPS);
+            if (changes != null) {
+                PolicySnapshot p = new IncrementalCompile(this, world, previous, before, changes).compile();
+                if (p != null) {
+                    world.forgetOrigin();
+                    return p;
+                }
+            }
+        }
+        PolicySnapshot p = compileWhole(world, regionOverride, previous, before);
+        world.forgetOrigin(); // the next compilation starts from this world: its ancestors may go
+        return p;
+    }
+
+    private PolicySnapshot compileWhole(World world, String regionOverride, PolicySnapshot previous,
+                                        CompilerState before) {
+        GroupNumbering groupNumbers = new GroupNumbering(before.groupNumbers());
         for (String id : world.securityGroups().keySet()) {
-            number(groupNumbers, id);
+            groupNumbers.number(id);
         }
         List<NetworkInterface> enis = new ArrayList<>(world.networkInterfaces().values());
 
@@ -102,18 +128,21 @@ public final class PolicyCompiler {
         }
         int[] eniNumbers = new int[enis.size()];
         int nextEni = previous == null ? 0 : previous.eniCount();
+        PersistentMap<String, Integer> eniNumberOf = PersistentMap.empty();
         for (int i = 0; i < eniNumbers.length; i++) {
             Integer n = previousNumbers.get(enis.get(i).id());
             eniNumbers[i] = n != null ? n : nextEni++;
+            eniNumberOf = eniNumberOf.plus(enis.get(i).id(), eniNumbers[i]);
         }
 
         Map<String, Integer> subnetNumbers = new LinkedHashMap<>();
         world.subnets().keySet().forEach(id -> subnetNumbers.putIfAbsent(id, subnetNumbers.size()));
         enis.forEach(e -> subnetNumbers.putIfAbsent(e.subnetId(), subnetNumbers.size()));
 
-        Tables tables = new Tables(world, groupNumbers, before.tables());
+        GroupTables tables = new GroupTables(world, groupNumbers, trieThreshold, before.tables(),
+                before.groupSources(), null);
         int[] eniPolicy = new int[enis.size()];
-        List<RuleTable[]> policies = choosePolicies(world, enis, tables, eniPolicy);
+        Policies chosen = choosePolicies(world, enis, tables, eniPolicy);
 
         PolicySnapshot.Builder b = PolicySnapshot.builder(nextEni, subnetNumbers.size());
         Map<String, String> regions = new HashMap<>();
@@ -132,28 +161,71 @@ public final class PolicyCompiler {
                     eni.tracksEveryFlow(), ct.maxTrackedConnections(), ct.tcpEstablishedTimeout(), ct.udpTimeout(),
                     ct.udpStreamTimeout(), eniPolicy[i], resolverOf(world, eni));
         }
-        b.policies(policies.toArray(RuleTable[][]::new));
-        addAddresses(enis, eniNumbers, groupNumbers, b);
+        b.policies(chosen.tables().toArray(RuleTable[][]::new));
+        Identities identities = addAddresses(enis, eniNumbers, groupNumbers, b);
 
         Map<String, NaclCache> nacls = new HashMap<>();
         for (Map.Entry<String, Integer> s : subnetNumbers.entrySet()) {
             NetworkAcl acl = world.naclOf(s.getKey());
-            NetworkAclTable table = null;
-            if (acl != null) {
-                NaclCache cached = nacls.get(acl.id());
-                if (cached == null) {
-                    NaclCache old = before.nacls().get(acl.id());
-                    cached = old != null && old.entries().equals(acl.entries()) ? old
-                            : new NaclCache(acl.entries(), compileNacl(acl, trieThreshold));
-                    nacls.put(acl.id(), cached);
-                }
-                table = cached.table();
-            }
-            b.subnet(s.getValue(), s.getKey(), table);
+            b.subnet(s.getValue(), s.getKey(), acl == null ? null : naclTable(acl, nacls, before.nacls()));
         }
 
-        b.compilerState(new CompilerState(groupNumbers, tables.compiled, nacls));
+        PersistentMap<List<String>, Integer> policyOf = PersistentMap.empty();
+        PersistentMap<Integer, List<String>> policySets = PersistentMap.empty();
+        Map<String, IntList> ofGroup = new HashMap<>();
+        for (int p = 0; p < chosen.sets().size(); p++) {
+            List<String> set = chosen.sets().get(p);
+            policyOf = policyOf.plus(set, p);
+            policySets = policySets.plus(p, set);
+            for (String g : set) {
+                ofGroup.computeIfAbsent(g, k -> new IntList()).add(p);
+            }
+        }
+        PersistentMap<String, int[]> policiesOfGroup = PersistentMap.empty();
+        for (Map.Entry<String, IntList> e : ofGroup.entrySet()) {
+            policiesOfGroup = policiesOfGroup.plus(e.getKey(), e.getValue().toArray());
+        }
+        b.compilerState(new CompilerState(world, regionOverride, groupNumbers.numbers(), tables.usedOnly(), tables.sources(), nacls,
+                eniNumberOf, policyOf, policySets, policiesOfGroup, identities.numbers(), identities.coClaimants(),
+                chosen.budgetLeft(), 0));
         return b.build();
+    }
+
+    /** The compiled table of {@code acl}: this compilation's, the previous one's if its entries are unchanged, or new. */
+    NetworkAclTable naclTable(NetworkAcl acl, Map<String, NaclCache> now, Map<String, NaclCache> before) {
+        NaclCache cached = now.get(acl.id());
+        if (cached == null) {
+            NaclCache old = before.get(acl.id());
+            cached = old != null && old.entries().equals(acl.entries()) ? old
+                    : new NaclCache(acl.entries(), compileNacl(acl, trieThreshold));
+            now.put(acl.id(), cached);
+        }
+        return cached.table();
+    }
+
+    long mergeBudgetBytes() {
+        return mergeBudgetBytes;
+    }
+
+    int trieThreshold() {
+        return trieThreshold;
+    }
+
+    /** A growable int list (policy numbers by group). */
+    static final class IntList {
+        private int[] a = new int[4];
+        private int n;
+
+        void add(int v) {
+            if (n == a.length) {
+                a = Arrays.copyOf(a, n * 2);
+            }
+            a[n++] = v;
+        }
+
+        int[] toArray() {
+            return Arrays.copyOf(a, n);
+        }
     }
 
     /**
@@ -166,19 +238,6 @@ public final class PolicyCompiler {
             return n == null ? Policy.NONE : n;
         }
         return Policy.NONE;
-    }
-
-    /**
-     * The group's number: once given (to a group of the world, an ENI's group, a referenced id), kept for
-     * good, so that compiled tables stay valid across snapshots.
-     */
-    static int number(Map<String, Integer> numbers, String groupId) {
-        Integer n = numbers.get(groupId);
-        if (n == null) {
-            n = numbers.size();
-            numbers.put(groupId, n);
-        }
-        return n;
     }
 
     /** The ENI's groups, each once, sorted: the key of its policy (group order never matters). */
@@ -204,7 +263,7 @@ public final class PolicyCompiler {
      * first, while the budget lasts (a still valid merged table of the previous snapshot is reused whatever
      * its rank, and counted).
      */
-    private List<RuleTable[]> choosePolicies(World world, List<NetworkInterface> enis, Tables tables, int[] eniPolicy) {
+    private Policies choosePolicies(World world, List<NetworkInterface> enis, GroupTables tables, int[] eniPolicy) {
         Map<List<String>, Integer> numbers = new HashMap<>();
         List<List<String>> sets = new ArrayList<>();
         IntCounts carriers = new IntCounts();
@@ -239,7 +298,6 @@ public final class PolicyCompiler {
             }
             RuleTable reused = tables.reusable(groups);
             if (reused != null) {
-                tables.keep(groups);
                 budget -= reused.bytes();
                 out[n] = new RuleTable[] {reused};
             } else {
@@ -260,7 +318,11 @@ public final class PolicyCompiler {
                 out[n] = each;
             }
         }
-        return Arrays.asList(out);
+        return new Policies(sets, Arrays.asList(out), Math.max(0, budget));
+    }
+
+    /** The group set of each policy number, its tables, and the merge budget left. */
+    record Policies(List<List<String>> sets, List<RuleTable[]> tables, long budgetLeft) {
     }
 
     /** Counts by small int key. */
@@ -280,7 +342,7 @@ public final class PolicyCompiler {
     }
 
     /** The groups of the set that exist in the world (an unknown id contributes no rules). */
-    private static List<String> existingGroups(World world, List<String> set) {
+    static List<String> existingGroups(World world, List<String> set) {
         List<String> out = new ArrayList<>(set.size());
         for (String id : set) {
             if (world.securityGroups().containsKey(id)) {
@@ -302,51 +364,59 @@ public final class PolicyCompiler {
      * The address table, as the reference's address book reads the world: every private address of every
      * ENI first (the first ENI of the world that claims one owns it), then the public IPv4s, so that a
      * public IP never hides a private one. The identity of a private address is the set of groups of every
-     * ENI that claims it as private (membership is by address); a public address has none.
+     * ENI that claims it as private (membership is by address): the owner's identity (the snapshot's
+     * per-ENI identity, which a change of groups rewrites alone), or, for an address several ENIs with other
+     * groups claim, an identity of its own. A public address has none.
+     *
+     * @return the identities by their group numbers, and the ENIs that claim an address another ENI claims too
      */
-    private static void addAddresses(List<NetworkInterface> enis, int[] eniNumbers, Map<String, Integer> groupNumbers,
-                                     PolicySnapshot.Builder b) {
+    private static Identities addAddresses(List<NetworkInterface> enis,
+            int[] eniNumbers, GroupNumbering groupNumbers, PolicySnapshot.Builder b) {
         AddressTable.Builder t = new AddressTable.Builder();
-        Map<GroupNumbers, Integer> identityNumbers = new HashMap<>();
+        Map<CompilerState.GroupNumbers, Integer> identityNumbers = new HashMap<>();
         List<int[]> identities = new ArrayList<>();
-        // Entries claimed as private by more than one ENI: the union of their groups.
+        Map<Integer, Integer> eniIdentity = new HashMap<>();
+        // Entries claimed as private by ENIs of other identities: the union of their groups.
         Map<Integer, TreeSet<Integer>> shared = new HashMap<>();
+        java.util.Set<Integer> coClaimants = new java.util.HashSet<>();
         for (int i = 0; i < enis.size(); i++) {
             NetworkInterface eni = enis.get(i);
-            int[] groups = new int[eni.groupIds().size()];
-            for (int k = 0; k < groups.length; k++) {
-                groups[k] = number(groupNumbers, eni.groupIds().get(k));
-            }
-            Arrays.sort(groups);
-            GroupNumbers key = new GroupNumbers(distinct(groups));
-            Integer identity = identityNumbers.get(key);
-            if (identity == null) {
-                identity = identities.size();
-                identityNumbers.put(key, identity);
-                identities.add(key.numbers());
-            }
+            int[] groups = groupNumbers(eni, groupNumbers);
+            CompilerState.GroupNumbers key = new CompilerState.GroupNumbers(groups);
+            int identity = identityNumbers.computeIfAbsent(key, k -> {
+                identities.add(k.numbers());
+                return identities.size() - 1;
+            });
+            b.eniIdentity(eniNumbers[i], identity);
+            eniIdentity.put(eniNumbers[i], identity);
             for (IpAddress a : eni.privateAddresses()) {
                 int size = t.size();
-                int entry = add(t, eni, eniNumbers[i], a, false, identity);
-                if (t.size() == size && t.identityOf(entry) != identity) {
-                    TreeSet<Integer> union = shared.computeIfAbsent(entry, k -> new TreeSet<>());
-                    for (int g : identities.get(t.identityOf(entry))) {
-                        union.add(g);
+                int entry = add(t, eni, eniNumbers[i], a, false, AddressTable.OWNER);
+                if (t.size() == size) { // claimed before, as a private address (public ones come later)
+                    if (t.eniOf(entry) != eniNumbers[i]) {
+                        coClaimants.add(t.eniOf(entry));
+                        coClaimants.add(eniNumbers[i]);
                     }
-                    for (int g : key.numbers()) {
-                        union.add(g);
+                    int owner = eniIdentity.get(t.eniOf(entry));
+                    if (owner != identity || shared.containsKey(entry)) {
+                        TreeSet<Integer> union = shared.computeIfAbsent(entry, k -> new TreeSet<>());
+                        for (int g : identities.get(owner)) {
+                            union.add(g);
+                        }
+                        for (int g : groups) {
+                            union.add(g);
+                        }
                     }
                 }
             }
         }
         for (Map.Entry<Integer, TreeSet<Integer>> e : shared.entrySet()) {
-            GroupNumbers key = new GroupNumbers(e.getValue().stream().mapToInt(Integer::intValue).toArray());
-            Integer identity = identityNumbers.get(key);
-            if (identity == null) {
-                identity = identities.size();
-                identityNumbers.put(key, identity);
-                identities.add(key.numbers());
-            }
+            CompilerState.GroupNumbers key = new CompilerState.GroupNumbers(
+                    e.getValue().stream().mapToInt(Integer::intValue).toArray());
+            int identity = identityNumbers.computeIfAbsent(key, k -> {
+                identities.add(k.numbers());
+                return identities.size() - 1;
+            });
             t.identity(e.getKey(), identity);
         }
         for (int i = 0; i < enis.size(); i++) {
@@ -357,6 +427,22 @@ public final class PolicyCompiler {
         }
         b.addresses(t.build());
         b.identities(identities.toArray(int[][]::new));
+        return new Identities(PersistentMap.copyOf(identityNumbers), java.util.Set.copyOf(coClaimants));
+    }
+
+    /** What {@link #addAddresses} tells the incremental compilations. */
+    private record Identities(PersistentMap<CompilerState.GroupNumbers, Integer> numbers,
+                              java.util.Set<Integer> coClaimants) {
+    }
+
+    /** The ENI's group numbers, sorted, each once: the key of its identity. */
+    static int[] groupNumbers(NetworkInterface eni, GroupNumbering groupNumbers) {
+        int[] groups = new int[eni.groupIds().size()];
+        for (int k = 0; k < groups.length; k++) {
+            groups[k] = groupNumbers.number(eni.groupIds().get(k));
+        }
+        Arrays.sort(groups);
+        return distinct(groups);
     }
 
     private static int[] distinct(int[] sorted) {
@@ -392,149 +478,5 @@ public final class PolicyCompiler {
                     e.icmpType(), e.icmpCode());
         }
         return b.build();
-    }
-
-    /** The compiled rule tables of this compilation, by group set, with what they were compiled from. */
-    private final class Tables {
-        final World world;
-        final Map<String, Integer> groupNumbers;
-        final Map<List<String>, CompiledTable> previous;
-        final Map<List<String>, CompiledTable> compiled = new HashMap<>();
-        private final Map<String, GroupSource> sourceOf = new HashMap<>();
-        private final Map<String, RuleTable> singles = new HashMap<>();
-
-        Tables(World world, Map<String, Integer> groupNumbers, Map<List<String>, CompiledTable> previous) {
-            this.world = world;
-            this.groupNumbers = groupNumbers;
-            this.previous = previous;
-        }
-
-        /** The previous snapshot's table for the (existing, sorted) groups, if its sources are unchanged. */
-        RuleTable reusable(List<String> groups) {
-            CompiledTable old = previous.get(groups);
-            return old != null && old.sources().equals(sources(groups)) ? old.table() : null;
-        }
-
-        void keep(List<String> groups) {
-            compiled.putIfAbsent(groups, previous.get(groups));
-        }
-
-        /** The table of one (existing) group. */
-        RuleTable single(String group) {
-            RuleTable t = singles.get(group);
-            if (t == null) {
-                t = of(List.of(group));
-                singles.put(group, t);
-            }
-            return t;
-        }
-
-        /** The table of the (existing, sorted) groups: this compilation's, the previous one's, or new. */
-        RuleTable of(List<String> groups) {
-            CompiledTable c = compiled.get(groups);
-            if (c != null) {
-                return c.table();
-            }
-            List<GroupSource> sources = sources(groups);
-            CompiledTable old = previous.get(groups);
-            if (old != null && old.sources().equals(sources)) {
-                c = old;
-            } else {
-                c = new CompiledTable(compileGroups(groups), sources);
-            }
-            compiled.put(groups, c);
-            return c.table();
-        }
-
-        List<GroupSource> sources(List<String> groups) {
-            GroupSource[] out = new GroupSource[groups.size()];
-            for (int i = 0; i < out.length; i++) {
-                out[i] = sourceOf.computeIfAbsent(groups.get(i), k -> GroupSource.of(world, world.securityGroups().get(k)));
-            }
-            return List.of(out);
-        }
-
-        RuleTable compileGroups(List<String> groups) {
-            RuleTable.Builder b = new RuleTable.Builder().trieThreshold(trieThreshold);
-            for (String id : groups) {
-                SecurityGroup g = world.securityGroups().get(id);
-                for (boolean egress : new boolean[] {false, true}) {
-                    for (SgRule r : g.rules(egress)) {
-                        addRule(b, egress, r);
-                    }
-                }
-            }
-            return b.build();
-        }
-
-        private void addRule(RuleTable.Builder b, boolean egress, SgRule r) {
-            switch (r.peer()) {
-                case Peer.CidrPeer c -> addCidr(b, egress, r, c.cidr(), c.cidr().isAllAddresses());
-                case Peer.PrefixListPeer pl -> {
-                    PrefixList list = world.prefixLists().get(pl.prefixListId());
-                    if (list == null) {
-                        b.addNothing(); // a list the world does not know matches nothing
-                    } else {
-                        // Current entries; never "all addresses" for untracked flows, even 0.0.0.0/0.
-                        for (Cidr c : list.entries()) {
-                            addCidr(b, egress, r, c, false);
-                        }
-                    }
-                }
-                case Peer.GroupPeer g ->
-                        b.addGroupReference(egress, r.protocol(), r.fromPort(), r.toPort(), number(groupNumbers, g.groupId()));
-            }
-        }
-
-        private static void addCidr(RuleTable.Builder b, boolean egress, SgRule r, Cidr c, boolean allAddresses) {
-            IpAddress n = c.network();
-            b.addCidr(egress, r.protocol(), r.fromPort(), r.toPort(), n.family(), n.hi(), n.lo(), c.prefixLength(),
-                    allAddresses);
-        }
-    }
-
-    /** What a group's compiled rules depend on: its rules and the current entries of the lists they name. */
-    record GroupSource(List<SgRule> ingress, List<SgRule> egress, Map<String, List<Cidr>> prefixLists) {
-        static GroupSource of(World world, SecurityGroup g) {
-            Map<String, List<Cidr>> lists = new HashMap<>();
-            for (boolean egress : new boolean[] {false, true}) {
-                for (SgRule r : g.rules(egress)) {
-                    if (r.peer() instanceof Peer.PrefixListPeer pl) {
-                        // An unknown list and an empty one both match nothing: the same source.
-                        PrefixList list = world.prefixLists().get(pl.prefixListId());
-                        lists.put(pl.prefixListId(), list == null ? List.of() : list.entries());
-                    }
-                }
-            }
-            return new GroupSource(g.ingress(), g.egress(), lists.isEmpty() ? Map.of() : Map.copyOf(lists));
-        }
-    }
-
-    record CompiledTable(RuleTable table, List<GroupSource> sources) {
-    }
-
-    record NaclCache(List<NaclEntry> entries, NetworkAclTable table) {
-    }
-
-    /** Sorted group numbers, compared by content (an identity's key). */
-    private record GroupNumbers(int[] numbers) {
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof GroupNumbers g && Arrays.equals(numbers, g.numbers);
-        }
-
-        @Override
-        public int hashCode() {
-            return Arrays.hashCode(numbers);
-        }
-    }
-
-    /**
-     * What one compilation hands the next through its snapshot: group numbers, compiled tables with their
-     * sources, compiled NACLs. ENI numbers are not kept here: the previous snapshot's ENI ids give them.
-     */
-    record CompilerState(Map<String, Integer> groupNumbers, Map<List<String>, CompiledTable> tables,
-                         Map<String, NaclCache> nacls) {
-        static final CompilerState EMPTY = new CompilerState(Map.of(), Map.of(), Map.of());
     }
 }

@@ -92,9 +92,22 @@ public final class ControlPlane {
      * went through here) are skipped, so that a call pays for the groups it changed, not for the world.
      */
     private World withRuleIds(World w, World previous) {
+        // The groups the edit touched, when its with-steps lead back to the previous world; else all of them.
+        List<World.Touch> changes = previous == null ? null : w.changesSince(previous, Integer.MAX_VALUE);
+        Iterable<String> candidates = w.securityGroups().keySet();
+        if (changes != null) {
+            List<String> touched = new ArrayList<>();
+            for (World.Touch t : changes) {
+                if (t.kind() == World.Touch.Kind.SECURITY_GROUP) {
+                    touched.add(t.id());
+                }
+            }
+            candidates = touched;
+        }
         World out = w;
-        for (SecurityGroup g : w.securityGroups().values()) {
-            if (previous != null && previous.securityGroups().get(g.id()) == g) {
+        for (String id : candidates) {
+            SecurityGroup g = w.securityGroups().get(id);
+            if (g == null || (previous != null && previous.securityGroups().get(id) == g)) {
                 continue;
             }
             if (allNamed(g.ingress()) && allNamed(g.egress())) {

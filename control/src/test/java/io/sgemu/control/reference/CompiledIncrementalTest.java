@@ -126,6 +126,45 @@ class CompiledIncrementalTest {
         assertThat(before.securityGroupAllows(app, false, 4, 0, office.lo(), Policy.NONE, 6, 22, -1, -1)).isFalse();
     }
 
+    /**
+     * A change made with World's with-steps is compiled as a patch of the previous snapshot: the connection
+     * tracking settings stay the same arrays (workers need not list their connections again), and the result
+     * answers as a whole compilation of the same world does.
+     */
+    @Test
+    void sg2_aChangeByWithStepsPatchesThePreviousSnapshot() {
+        PolicyCompiler compiler = new PolicyCompiler();
+        World w0 = threeTier().build();
+        PolicySnapshot s0 = compiler.compile(w0, null, null);
+        World w1 = w0.withNetworkInterface(w0.networkInterfaces().get("eni-app").withGroups(List.of("sg-app", "sg-web")));
+        PolicySnapshot s1 = compiler.compile(w1, null, s0);
+        assertThat(s1.sameTimeouts(s0)).as("a membership change is a patch").isTrue();
+        assertThat(w1.origin()).as("the compiled world forgets its parent").isNull();
+        assertThat(dbAdmits(s1, "10.0.1.30", 5432)).as("eni-app now matches sg-web references").isTrue();
+        assertThat(dbAdmits(s0, "10.0.1.30", 5432)).as("the previous snapshot is unchanged").isFalse();
+
+        SecurityGroup db = w1.securityGroups().get(DB_PORT_FROM_WEB);
+        List<SgRule> in = new ArrayList<>(db.ingress());
+        in.add(new SgRule(null, false, 6, 22, 22, new io.sgemu.control.model.Peer.CidrPeer(Cidr.parse("10.0.1.30/32")),
+                null, in.size()));
+        World w2 = w1.withSecurityGroup(new SecurityGroup(db.id(), db.name(), db.vpcId(), db.ownerId(), in, db.egress()));
+        PolicySnapshot s2 = compiler.compile(w2, null, s1);
+        assertThat(s2.sameTimeouts(s1)).as("a rule change is a patch").isTrue();
+        assertThat(dbAdmits(s2, "10.0.1.30", 22)).isTrue();
+        assertThat(dbAdmits(s1, "10.0.1.30", 22)).isFalse();
+        assertSameTables(s1, s2, "eni-web");
+
+        World copy = new World(w2.vpcs(), w2.subnets(), w2.networkAcls(), w2.securityGroups(), w2.networkInterfaces(),
+                w2.prefixLists());
+        PolicySnapshot whole = compiler.compile(copy, null, s2);
+        assertThat(whole.sameTimeouts(s2)).as("a world without lineage is compiled whole").isFalse();
+        for (String from : List.of("10.0.1.10", "10.0.1.30", "10.0.1.40", "192.0.2.1")) {
+            for (int port : new int[] {22, 5432, 8080}) {
+                assertThat(dbAdmits(s2, from, port)).as("%s:%d", from, port).isEqualTo(dbAdmits(whole, from, port));
+            }
+        }
+    }
+
     @Test
     void eniNumbersStayWhileTheEniExistsAndARemovedOneLeavesAHole() {
         TestWorld t = threeTier();
@@ -186,7 +225,7 @@ class CompiledIncrementalTest {
         PolicySnapshot s = compiler.compile(world, null, null);
         CompiledDifferentialTest.Tally t = new CompiledDifferentialTest.Tally();
         Map<String, Integer> numbers = numbers(world, s);
-        for (int step = 0; step < 5; step++) {
+        for (int step = 0; step < 12; step++) {
             World next = change(world, r);
             PolicySnapshot n = compiler.compile(next, null, s);
             for (Map.Entry<String, Integer> e : numbers.entrySet()) {
@@ -215,7 +254,32 @@ class CompiledIncrementalTest {
     private static World change(World w, SplittableRandom r) {
         List<NetworkInterface> enis = new ArrayList<>(w.networkInterfaces().values());
         List<String> groupIds = new ArrayList<>(w.securityGroups().keySet());
-        switch (r.nextInt(6)) {
+        switch (r.nextInt(9)) {
+            case 6 -> { // connection tracking of an ENI
+                NetworkInterface e = enis.get(r.nextInt(enis.size()));
+                return w.withNetworkInterface(e.withConnTrack(r.nextBoolean() ? null
+                        : new io.sgemu.control.model.ConnTrackConfig(60 + r.nextInt(1000), 30 + r.nextInt(100),
+                        60 + r.nextInt(100), r.nextInt(3) * 100L)));
+            }
+            case 7 -> { // a group created empty, or one deleted (its members and referrers keep naming it)
+                if (r.nextBoolean() || groupIds.size() < 2) {
+                    SecurityGroup any = w.securityGroups().get(groupIds.get(0));
+                    String id = "sg-new" + r.nextInt(1000);
+                    return w.withSecurityGroup(new SecurityGroup(id, id, any.vpcId(), any.ownerId(), List.of(),
+                            List.of(CompiledWorlds.rule(r, true, 0, id, groupIds))));
+                }
+                return w.withoutSecurityGroup(groupIds.get(r.nextInt(groupIds.size())));
+            }
+            case 8 -> { // NACL associations moved (all NACLs touched)
+                List<NetworkAcl> acls = new ArrayList<>(w.networkAcls().values());
+                if (acls.size() < 2) {
+                    return w;
+                }
+                NetworkAcl to = acls.get(r.nextInt(acls.size()));
+                return w.mapNetworkAcls(acl -> acl == to ? acl : acl.withAssociations(List.of(), Map.of()))
+                        .mapNetworkAcls(acl -> acl.id().equals(to.id())
+                                ? acl.withAssociations(new ArrayList<>(w.subnets().keySet()), Map.of()) : acl);
+            }
             case 0 -> {
                 NetworkInterface e = enis.get(r.nextInt(enis.size()));
                 List<String> groups = new ArrayList<>();

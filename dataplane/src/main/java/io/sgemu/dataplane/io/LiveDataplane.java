@@ -33,6 +33,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.agrona.collections.IntHashSet;
@@ -279,6 +280,11 @@ public final class LiveDataplane implements AutoCloseable, LiveContext {
                     + "table was sized for " + conntrack.maxEnis() + ": restart the dataplane");
         }
         policy = next;
+        for (Thread t : threads) {
+            if (t != null) {
+                LockSupport.unpark(t); // an idle worker parked in its back-off takes the policy now, not up to 1 ms later
+            }
+        }
     }
 
     /**
@@ -291,10 +297,13 @@ public final class LiveDataplane implements AutoCloseable, LiveContext {
         long deadline = System.nanoTime() + unit.toNanos(timeout);
         for (LiveWorker w : workers) {
             while (w.inForce != p) { // volatile load
+                if (Thread.interrupted()) {
+                    throw new InterruptedException();
+                }
                 if (System.nanoTime() >= deadline || w.failure != null || (policy != p && w.inForce != p)) {
                     return false;
                 }
-                Thread.sleep(1);
+                LockSupport.parkNanos(20_000); // a worker takes a policy within one batch: poll finely
             }
         }
         return true;

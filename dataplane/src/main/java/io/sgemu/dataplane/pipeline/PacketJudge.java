@@ -89,7 +89,7 @@ public final class PacketJudge {
 
     /** Judges later packets against {@code next}. Tracked connections carry over; untracked flows meet the new rules. */
     public void policy(Policy next) {
-        boolean changed = policy != null && next != policy;
+        boolean changed = policy != null && next != policy && !next.sameTimeouts(policy);
         this.policy = next;
         counters.ensureEnis(next.eniCount());
         if (changed) {

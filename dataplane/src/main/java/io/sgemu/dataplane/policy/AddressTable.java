@@ -18,12 +18,18 @@ import java.util.Arrays;
  * [4s]     low 64 bits of the address
  * [4s + 1] high 64 bits
  * [4s + 2] family (bits 0-7; 0: empty slot) | public (bit 8) | view + 1 (bits 32-63; 0: none)
- * [4s + 3] ENI (bits 32-63) | identity (bits 0-31, -1 for none)
+ * [4s + 3] ENI (bits 32-63) | identity (bits 0-31: -1 for none, {@link #OWNER} for the owning ENI's)
  * </pre>
+ * Most private addresses name no identity of their own but {@link #OWNER}: the snapshot keeps one identity
+ * per ENI, so that a change of an ENI's groups rewrites one number, not the table. An address that
+ * several ENIs claim has its own identity (the union of theirs).
  * {@code view} indexes side arrays {@code ownHi/ownLo/loggedHi/loggedLo}: the address as its ENI sees it
  * and logs it, for the few addresses that differ from themselves (a public IPv4, a secondary private IPv4).
  */
 public final class AddressTable {
+
+    /** The identity of an entry that has the identity of the ENI that owns it. */
+    public static final int OWNER = -2;
 
     private static final int FAMILY_MASK = 0xFF;
     private static final long PUBLIC = 1L << 8;
@@ -217,6 +223,11 @@ public final class AddressTable {
 
         public int identityOf(int entry) {
             return identity[entry];
+        }
+
+        /** The ENI number of an entry added. */
+        public int eniOf(int entry) {
+            return eni[entry];
         }
 
         public Builder identity(int entry, int identityNumber) {

@@ -106,4 +106,13 @@ public interface Policy extends ConnTrackTimeouts {
      */
     boolean isReserved(int family, long srcHi, long srcLo, long dstHi, long dstLo, int protocol, int srcPort,
                        int dstPort, int eniA, int eniB);
+
+    /**
+     * True when {@code other} gives every ENI number of this policy the same connection-tracking timeouts and
+     * allowance, so that a worker moving from one to the other need not list its tracked connections again.
+     * False when unsure.
+     */
+    default boolean sameTimeouts(Policy other) {
+        return false;
+    }
 }

@@ -57,11 +57,17 @@ public final class PolicySnapshot implements Policy {
     private final int[] udpTimeout;
     private final int[] udpStreamTimeout;
     private final int[] eniPolicy;
+    /** The identity of each ENI's own private addresses (an address entry says {@link AddressTable#OWNER}). */
+    private final int[] eniIdentity;
     private final long[] eniResolver;
     private final RuleTable[][] policies;
     private final AddressTable addresses;
     private final int[] identityStart;
     private final int[] identityGroups;
+    /** Identities of this snapshot: the arrays may hold more (appended for later snapshots, never read here). */
+    private final int identityCount;
+    /** Shared by the snapshots that share the identity arrays: see {@link IdentityClaim}. */
+    private final IdentityClaim identityClaim;
     private final String[] subnetIds;
     private final NetworkAclTable[] subnetAcl;
     private final Object compilerState;
@@ -87,11 +93,14 @@ public final class PolicySnapshot implements Policy {
             udpStreamTimeout[i] = (int) c[3];
         }
         eniPolicy = b.eniPolicy;
+        eniIdentity = b.eniIdentity;
         eniResolver = b.eniResolver;
         policies = b.policies;
         addresses = b.addresses;
         identityStart = b.identityStart;
         identityGroups = b.identityGroups;
+        identityCount = b.identityStart.length - 1;
+        identityClaim = new IdentityClaim(identityCount);
         subnetIds = b.subnetIds;
         subnetAcl = b.subnetAcl;
         compilerState = b.compilerState;
@@ -102,8 +111,65 @@ public final class PolicySnapshot implements Policy {
         }
     }
 
+    /** A snapshot that is {@code p}'s arrays with the patch's changes; only the patched ENIs are checked. */
+    private PolicySnapshot(Patch p) {
+        PolicySnapshot base = p.base;
+        eniIds = base.eniIds;
+        flowLogEnis = base.flowLogEnis;
+        eniSubnet = base.eniSubnet;
+        tracksEveryFlow = base.tracksEveryFlow;
+        eniConnTrack = p.eniConnTrack;
+        maxTracked = p.maxTracked;
+        tcpEstablished = p.tcpEstablished;
+        udpTimeout = p.udpTimeout;
+        udpStreamTimeout = p.udpStreamTimeout;
+        eniPolicy = p.eniPolicy;
+        eniIdentity = p.eniIdentity;
+        eniResolver = base.eniResolver;
+        policies = p.policies;
+        addresses = base.addresses;
+        identityStart = p.identityStart;
+        identityGroups = p.identityGroups;
+        identityCount = p.identityCount;
+        identityClaim = p.identityClaim;
+        subnetIds = base.subnetIds;
+        subnetAcl = p.subnetAcl;
+        compilerState = p.compilerState;
+        for (int i = 0; i < p.touchedEnis.size(); i++) {
+            int e = p.touchedEnis.get(i);
+            if (eniIds[e] == null || eniPolicy[e] < 0 || eniPolicy[e] >= policies.length
+                    || eniIdentity[e] < 0 || eniIdentity[e] >= identityCount) {
+                throw new IllegalArgumentException("ENI number " + e + " patched into an inconsistent state");
+            }
+        }
+        if (p.policiesReplaced && policies.length < base.policies.length) {
+            throw new IllegalArgumentException("policies may be added or replaced, not removed");
+        }
+    }
+
     public static Builder builder(int eniCount, int subnetCount) {
         return new Builder(eniCount, subnetCount);
+    }
+
+    /**
+     * A change to this snapshot that shares every array it does not touch (the incremental compiler's way to
+     * make the next snapshot in time proportional to the change, not to the world). ENIs, addresses and
+     * subnets stay as they are; an ENI's policy, identity and connection-tracking settings, the policies,
+     * the identities (appended) and the subnets' NACLs may change.
+     */
+    public Patch patch() {
+        return new Patch(this);
+    }
+
+    /**
+     * True when {@code other} has the same connection-tracking settings for every ENI number of this one (it
+     * shares their arrays): a worker taking it need not list its tracked connections again.
+     */
+    @Override
+    public boolean sameTimeouts(Policy other) {
+        return other instanceof PolicySnapshot o && o.eniConnTrack == eniConnTrack && o.maxTracked == maxTracked
+                && o.tcpEstablished == tcpEstablished && o.udpTimeout == udpTimeout
+                && o.udpStreamTimeout == udpStreamTimeout;
     }
 
     private static long bits(String text) {
@@ -221,7 +287,33 @@ public final class PolicySnapshot implements Policy {
 
     @Override
     public int identity(int entry) {
-        return addresses.identity(entry);
+        int i = addresses.identity(entry);
+        return i == AddressTable.OWNER ? eniIdentity[addresses.eni(entry)] : i;
+    }
+
+    /** The identity of the ENI's own private addresses, or {@link #NONE} for a hole. */
+    public int eniIdentity(int eni) {
+        return eniIdentity[eni];
+    }
+
+    /** The ENI's policy number, or {@link #NONE} for a hole. */
+    public int eniPolicy(int eni) {
+        return eniPolicy[eni];
+    }
+
+    /** The subnet's compiled NACL, or null (no NACL: everything allowed). */
+    public NetworkAclTable networkAcl(int subnet) {
+        return subnetAcl[subnet];
+    }
+
+    /** Every policy's tables, in an array of {@code length >= policyCount()} (a copy; the tables are shared). */
+    public RuleTable[][] policies(int length) {
+        return Arrays.copyOf(policies, length);
+    }
+
+    /** The rule tables of policy {@code p} (the array itself: callers must not write it). */
+    public RuleTable[] policyTables(int p) {
+        return policies[p];
     }
 
     /** The number of addresses. */
@@ -235,7 +327,7 @@ public final class PolicySnapshot implements Policy {
     }
 
     public int identityCount() {
-        return identityStart.length - 1;
+        return identityCount;
     }
 
     /** The sorted group numbers of an identity (a copy). */
@@ -387,7 +479,7 @@ public final class PolicySnapshot implements Policy {
 
     private long[] byteParts() {
         int n = eniIds.length;
-        long b = 128 + PrefixMap.arrayBytes(n, 4) * 5 + PrefixMap.arrayBytes(n, 8) + PrefixMap.arrayBytes(n, 1)
+        long b = 128 + PrefixMap.arrayBytes(n, 4) * 6 + PrefixMap.arrayBytes(n, 8) + PrefixMap.arrayBytes(n, 1)
                 + (long) n * 40 // a FlowLogEni record each
                 + PrefixMap.arrayBytes(maxTracked.length, 8) + PrefixMap.arrayBytes(maxTracked.length, 4) * 3;
         Map<Object, Boolean> seen = new IdentityHashMap<>();
@@ -424,6 +516,7 @@ public final class PolicySnapshot implements Policy {
         private final java.util.List<long[]> connTrackSettings = new java.util.ArrayList<>();
         private final java.util.Map<java.util.List<Long>, Integer> connTrackIndex = new java.util.HashMap<>();
         private final int[] eniPolicy;
+        private final int[] eniIdentity;
         private final long[] eniResolver;
         private RuleTable[][] policies = new RuleTable[0][];
         private AddressTable addresses = new AddressTable.Builder().build();
@@ -441,9 +534,11 @@ public final class PolicySnapshot implements Policy {
             tracksEveryFlow = new boolean[eniCount];
             eniConnTrack = new int[eniCount];
             eniPolicy = new int[eniCount];
+            eniIdentity = new int[eniCount];
             eniResolver = new long[eniCount];
             Arrays.fill(eniSubnet, NONE);
             Arrays.fill(eniPolicy, NONE);
+            Arrays.fill(eniIdentity, NONE);
             Arrays.fill(eniResolver, -1);
             subnetIds = new String[subnetCount];
             subnetAcl = new NetworkAclTable[subnetCount];
@@ -469,6 +564,12 @@ public final class PolicySnapshot implements Policy {
             eniConnTrack[eni] = index;
             eniPolicy[eni] = policy;
             eniResolver[eni] = resolverV4;
+            return this;
+        }
+
+        /** The identity of the ENI's private addresses whose entry says {@link AddressTable#OWNER}. */
+        public Builder eniIdentity(int eni, int identity) {
+            eniIdentity[eni] = identity;
             return this;
         }
 
@@ -512,6 +613,161 @@ public final class PolicySnapshot implements Policy {
 
         public PolicySnapshot build() {
             return new PolicySnapshot(this);
+        }
+    }
+
+    /** See {@link PolicySnapshot#patch()}. Arrays are copied on their first change; not thread-safe. */
+    public static final class Patch {
+        private final PolicySnapshot base;
+        private int[] eniConnTrack;
+        private long[] maxTracked;
+        private int[] tcpEstablished;
+        private int[] udpTimeout;
+        private int[] udpStreamTimeout;
+        private int[] eniPolicy;
+        private int[] eniIdentity;
+        private RuleTable[][] policies;
+        private boolean policiesReplaced;
+        private int[] identityStart;
+        private int[] identityGroups;
+        private int identityCount;
+        private IdentityClaim identityClaim;
+        private NetworkAclTable[] subnetAcl;
+        private Object compilerState;
+        private final IntList touchedEnis = new IntList(4);
+        private boolean ownConnTrack;
+        private boolean ownPolicy;
+        private boolean ownIdentity;
+        private boolean ownAcl;
+
+        private Patch(PolicySnapshot b) {
+            base = b;
+            eniConnTrack = b.eniConnTrack;
+            maxTracked = b.maxTracked;
+            tcpEstablished = b.tcpEstablished;
+            udpTimeout = b.udpTimeout;
+            udpStreamTimeout = b.udpStreamTimeout;
+            eniPolicy = b.eniPolicy;
+            eniIdentity = b.eniIdentity;
+            policies = b.policies;
+            identityStart = b.identityStart;
+            identityGroups = b.identityGroups;
+            identityCount = b.identityCount;
+            identityClaim = b.identityClaim;
+            subnetAcl = b.subnetAcl;
+            compilerState = b.compilerState;
+        }
+
+        public Patch eniPolicy(int eni, int policy) {
+            if (!ownPolicy) {
+                eniPolicy = eniPolicy.clone();
+                ownPolicy = true;
+            }
+            eniPolicy[eni] = policy;
+            touchedEnis.add(eni);
+            return this;
+        }
+
+        public Patch eniIdentity(int eni, int identity) {
+            if (!ownIdentity) {
+                eniIdentity = eniIdentity.clone();
+                ownIdentity = true;
+            }
+            eniIdentity[eni] = identity;
+            touchedEnis.add(eni);
+            return this;
+        }
+
+        /** The ENI's allowance (0: unlimited) and timeouts, as {@link Builder#eni} takes them. */
+        public Patch eniConnTrack(int eni, long allowance, int tcpEstablishedSeconds, int udpSeconds, int udpStreamSeconds) {
+            int row = -1;
+            for (int i = 0; i < maxTracked.length; i++) {
+                if (maxTracked[i] == allowance && tcpEstablished[i] == tcpEstablishedSeconds && udpTimeout[i] == udpSeconds
+                        && udpStreamTimeout[i] == udpStreamSeconds) {
+                    row = i;
+                    break;
+                }
+            }
+            if (row < 0) {
+                row = maxTracked.length;
+                maxTracked = Arrays.copyOf(maxTracked, row + 1);
+                tcpEstablished = Arrays.copyOf(tcpEstablished, row + 1);
+                udpTimeout = Arrays.copyOf(udpTimeout, row + 1);
+                udpStreamTimeout = Arrays.copyOf(udpStreamTimeout, row + 1);
+                maxTracked[row] = allowance;
+                tcpEstablished[row] = tcpEstablishedSeconds;
+                udpTimeout[row] = udpSeconds;
+                udpStreamTimeout[row] = udpStreamSeconds;
+            }
+            if (eniConnTrack[eni] != row) {
+                if (!ownConnTrack) {
+                    eniConnTrack = eniConnTrack.clone();
+                    ownConnTrack = true;
+                }
+                eniConnTrack[eni] = row;
+            }
+            touchedEnis.add(eni);
+            return this;
+        }
+
+        /** Every policy: the base's, some replaced, new ones after them. */
+        public Patch policies(RuleTable[][] all) {
+            policies = all;
+            policiesReplaced = true;
+            return this;
+        }
+
+        /**
+         * Appends an identity (sorted group numbers, no duplicates) and returns its number. Written in place
+         * after the last identity when no other snapshot has claimed that room (older snapshots never read
+         * past their own count), else into grown copies: amortized O(size of the identity).
+         */
+        public int addIdentity(int[] sortedGroups) {
+            int n = identityCount;
+            int total = identityStart[n];
+            int k = sortedGroups.length;
+            if (identityClaim.count != n || identityStart.length < n + 2 || identityGroups.length < total + k) {
+                identityStart = Arrays.copyOf(identityStart, Math.max(n + 2, n + (n >> 1) + 16));
+                identityGroups = Arrays.copyOf(identityGroups, Math.max(total + k, total + (total >> 1) + 64));
+                identityClaim = new IdentityClaim(n);
+            }
+            System.arraycopy(sortedGroups, 0, identityGroups, total, k);
+            identityStart[n + 1] = total + k;
+            identityCount = n + 1;
+            identityClaim.count = n + 1;
+            return n;
+        }
+
+        public Patch subnetAcl(int subnet, NetworkAclTable acl) {
+            if (!ownAcl) {
+                subnetAcl = subnetAcl.clone();
+                ownAcl = true;
+            }
+            subnetAcl[subnet] = acl;
+            return this;
+        }
+
+        public Patch compilerState(Object state) {
+            compilerState = state;
+            return this;
+        }
+
+        public PolicySnapshot build() {
+            return new PolicySnapshot(this);
+        }
+    }
+
+    /**
+     * How many identities have been written into a pair of identity arrays, by whichever snapshot or patch
+     * wrote last. A patch may append in place only when the count is its own (no other patch appended after
+     * the same identities). Written and read by the compiling thread only: the compilations of one sequence
+     * of snapshots are serialized, and a snapshot reaches workers by a volatile store after the writes.
+     */
+    private static final class IdentityClaim {
+        int count;
+
+        IdentityClaim(int count) {
+            this.count = count;
         }
     }
 }
