@@ -167,6 +167,16 @@ final class NamespaceHost implements AutoCloseable {
         return p;
     }
 
+    /**
+     * Starts {@code command} inside this host's namespace with its standard input and output left to the caller
+     * (standard error joins the output); it is stopped by {@link #close()} if the caller has not stopped it.
+     */
+    Process spawn(String... command) throws IOException {
+        Process p = new ProcessBuilder(inNamespace(command)).redirectErrorStream(true).start();
+        processes.add(p);
+        return p;
+    }
+
     private List<String> inNamespace(String... command) {
         List<String> cmd = new ArrayList<>(List.of(HostCommand.executable("ip"), "netns", "exec", netns));
         cmd.addAll(List.of(command));

@@ -366,7 +366,7 @@ class NamespaceTrafficTest {
     }
 
     /** The command line of an {@link EchoPeer}: this JVM's java, the test classes, small and quick to start. */
-    private static String[] peer(String... args) {
+    static String[] peer(String... args) {
         String classes;
         try {
             classes = Path.of(EchoPeer.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
@@ -449,7 +449,7 @@ class NamespaceTrafficTest {
      * A third octet R for this run's outer addresses 10.254.R.0/24 that no address or route of the root
      * namespace uses yet (a parallel run, a crashed one, the machine's own network).
      */
-    private static int freeOuterOctet(SplittableRandom random) {
+    static int freeOuterOctet(SplittableRandom random) {
         for (int attempt = 0; attempt < 32; attempt++) {
             int octet = random.nextInt(256);
             String block = "10.254." + octet + ".0/24";
