@@ -34,12 +34,13 @@ public final class Ec2Api {
             "CreateTags", "DeleteTags", "DescribeTags");
 
     private final ControlPlane plane;
+    private final TagStore tags = new TagStore();
     private final Map<String, ActionHandler> handlers;
 
     /** @param region the region named in ARNs */
     public Ec2Api(ControlPlane plane, String region) {
         this.plane = plane;
-        Ec2Context ctx = new Ec2Context(plane, region == null ? "us-east-1" : region, new TagStore());
+        Ec2Context ctx = new Ec2Context(plane, region == null ? "us-east-1" : region, tags);
         Map<String, ActionHandler> h = new LinkedHashMap<>();
         new SecurityGroupActions(ctx).register(h);
         new SecurityGroupRuleActions(ctx).register(h);
@@ -56,6 +57,11 @@ public final class Ec2Api {
 
     public ControlPlane controlPlane() {
         return plane;
+    }
+
+    /** The tags this API keeps (for its tests: what a deletion leaves behind). */
+    TagStore tags() {
+        return tags;
     }
 
     /**

@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -22,7 +23,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** MaxResults / NextToken on the Describe* actions, through {@link Ec2Api#handle} with plain form parameters. */
+@Timeout(60)
 class Ec2PaginationTest {
+    /** More pages than any walk here needs: a walk that does not end is a failure, not a hang. */
+    private static final int MAX_PAGES = 100;
 
     /** A paginated action: what it lists (path to each item's key), its MaxResults bounds, its required parameters. */
     record Paged(String action, String keys, int min, int max, String... params) {
@@ -136,6 +140,7 @@ class Ec2PaginationTest {
         Ec2Answers api = answers(withGroups(Ec2TestWorld.build(), 20));
         List<String> seen = new ArrayList<>();
         String token = null;
+        int guard = 0;
         do {
             Ec2Answers.Answer a = token == null
                     ? api.call("DescribeSecurityGroups", "MaxResults", "5", "Filter.1.Name", "group-name", "Filter.1.Value.1", "g-*")
@@ -145,7 +150,7 @@ class Ec2PaginationTest {
             assertThat(page).as("no empty page").isNotEmpty().hasSizeLessThanOrEqualTo(5);
             seen.addAll(page);
             token = a.nextToken();
-        } while (token != null);
+        } while (token != null && ++guard < MAX_PAGES);
         assertThat(seen).hasSize(20).doesNotHaveDuplicates().doesNotContain("sg-default");
     }
 
@@ -157,13 +162,14 @@ class Ec2PaginationTest {
         List<String> seen = new ArrayList<>();
         int pages = 0;
         String token = null;
+        int guard = 0;
         do {
             Ec2Answers.Answer a = token == null ? api.call("GetManagedPrefixListEntries", "PrefixListId", "pl-big", "MaxResults", "1")
                     : api.call("GetManagedPrefixListEntries", "PrefixListId", "pl-big", "MaxResults", "1", "NextToken", token);
             seen.addAll(a.texts("entrySet/item/cidr"));
             token = a.nextToken();
             pages++;
-        } while (token != null);
+        } while (token != null && ++guard < MAX_PAGES);
         assertThat(pages).isEqualTo(3);
         assertThat(seen).containsExactlyInAnyOrder("192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24");
     }
@@ -178,6 +184,7 @@ class Ec2PaginationTest {
         Set<String> seen = new HashSet<>();
         List<Integer> sizes = new ArrayList<>();
         String token = null;
+        int guard = 0;
         do {
             Ec2Answers.Answer a = token == null ? api.call("DescribeTags", "MaxResults", "5")
                     : api.call("DescribeTags", "MaxResults", "5", "NextToken", token);
@@ -188,7 +195,7 @@ class Ec2PaginationTest {
             }
             sizes.add(ids.size());
             token = a.nextToken();
-        } while (token != null);
+        } while (token != null && ++guard < MAX_PAGES);
         assertThat(sizes).containsExactly(5, 5, 2);
         assertThat(seen).hasSize(12).contains("eni-web/k4", "vpc-1/k1", "sg-default/k3");
     }
@@ -207,6 +214,7 @@ class Ec2PaginationTest {
         Map<String, Integer> returned = new HashMap<>();
         String size = Integer.toString(rnd.nextInt(5, 13));
         String token = null;
+        int guard = 0;
         do {
             Ec2Answers.Answer a = token == null ? api.call("DescribeSecurityGroups", "MaxResults", size)
                     : api.call("DescribeSecurityGroups", "MaxResults", size, "NextToken", token);
@@ -225,7 +233,7 @@ class Ec2PaginationTest {
                     plane.apply(w -> w.withSecurityGroup(group(added)));
                 }
             }
-        } while (token != null);
+        } while (token != null && ++guard < MAX_PAGES);
         assertThat(returned.values()).as("seed " + seed + ": no group twice").allMatch(n -> n == 1);
         assertThat(returned.keySet()).as("seed " + seed + ": every group present throughout").containsAll(present);
     }

@@ -4,15 +4,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** CreateTags / DeleteTags / DescribeTags, TagSpecifications and tag filters, through {@link Ec2Api#handle}. */
+@Timeout(60)
 class Ec2TagsTest {
     private final ControlPlane plane = new ControlPlane(Ec2TestWorld.build(), null, p -> { });
-    private final Ec2Answers api = new Ec2Answers(new Ec2Api(plane, null));
+    private final Ec2Api ec2 = new Ec2Api(plane, null);
+    private final Ec2Answers api = new Ec2Answers(ec2);
 
     /** A taggable resource of the test world and the describe that lists its kind. */
     record Taggable(String id, String describe, String item) {
@@ -176,6 +179,10 @@ class Ec2TagsTest {
         api.call("DeleteSecurityGroup", "GroupId", gid);
         api.call("DeleteNetworkAcl", "NetworkAclId", aclId);
         assertThat(api.call("DescribeTags").texts("tagSet/item/resourceId")).containsExactly(plId);
+        for (String gone : List.of(eniId, gid, aclId)) {
+            assertThat(ec2.tags().of(gone)).as("the tags of the deleted " + gone).isEmpty();
+        }
+        assertThat(ec2.tags().of(plId)).containsEntry("Name", "made");
     }
 
     @Test
