@@ -123,11 +123,10 @@ final class NetworkAclActions {
         String vpcId = req.required("VpcId");
         Map<String, String> tags = TagActions.specified(req, TagActions.ResourceType.NETWORK_ACL);
         String id = ctx.plane().ids().next("acl");
-        World after = ctx.plane().apply(w -> {
+        World after = ctx.create(id, tags, w -> {
             WorldLookups.vpcOrOnly(w, vpcId);
             return w.withNetworkAcl(new NetworkAcl(id, vpcId, false, List.of(), List.of()));
         });
-        ctx.tags().set(id, tags);
         x.open("networkAcl");
         write(after, after.networkAcls().get(id), x);
         x.close("networkAcl");

@@ -137,7 +137,7 @@ final class NetworkInterfaceActions {
         LocatedNode spec = LocatedNode.at(req.tree().get("ConnectionTrackingSpecification"),
                 "ConnectionTrackingSpecification", true);
         ConnTrackConfig ct = spec.isAbsent() ? ConnTrackConfig.DEFAULT : AwsShapes.connTrack(spec, ConnTrackConfig.DEFAULT);
-        World after = ctx.plane().apply(w -> {
+        World after = ctx.create(id, tags, w -> {
             Subnet s = WorldLookups.subnet(w, subnetId);
             List<String> gs = new ArrayList<>(groups);
             if (gs.isEmpty()) {
@@ -166,7 +166,6 @@ final class NetworkInterfaceActions {
         if (description != null) {
             descriptions.put(id, description);
         }
-        ctx.tags().set(id, tags);
         x.open("networkInterface");
         write(after, after.networkInterfaces().get(id), x);
         x.close("networkInterface");

@@ -117,10 +117,9 @@ final class PrefixListActions {
         String id = ctx.plane().ids().next("pl");
         Map<String, String> descriptions = new LinkedHashMap<>();
         entries.forEach(e -> descriptions.put(e.cidr().toString(), e.description()));
-        World after = ctx.plane().apply(w -> w.withPrefixList(
+        World after = ctx.create(id, tags, w -> w.withPrefixList(
                 new PrefixList(id, name, family, entries.stream().map(EntryArg::cidr).distinct().toList())));
         metas.put(id, new Meta(max, 1, WorldLookups.accountOf(after), descriptions));
-        ctx.tags().set(id, tags);
         x.open("prefixList");
         write(after, after.prefixLists().get(id), "create-complete", x);
         x.close("prefixList");

@@ -136,7 +136,7 @@ final class SecurityGroupActions {
         }
         Map<String, String> tags = TagActions.specified(req, TagActions.ResourceType.SECURITY_GROUP);
         String id = ctx.plane().ids().next("sg");
-        World after = ctx.plane().apply(w -> {
+        World after = ctx.create(id, tags, w -> {
             Vpc vpc = WorldLookups.vpcOrOnly(w, req.get("VpcId"));
             for (SecurityGroup g : w.securityGroups().values()) {
                 if (name.equals(g.name()) && vpc.id().equals(g.vpcId())) {
@@ -153,7 +153,6 @@ final class SecurityGroupActions {
             return w.withSecurityGroup(new SecurityGroup(id, name, vpc.id(), vpc.ownerId(), List.of(), egress));
         });
         descriptions.put(id, description);
-        ctx.tags().set(id, tags);
         SecurityGroup g = after.securityGroups().get(id);
         x.el("return", true).el("groupId", id);
         ctx.tags().writeTagSet(x, id);
