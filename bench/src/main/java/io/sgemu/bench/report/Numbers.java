@@ -50,4 +50,12 @@ final class Numbers {
         }
         return significant(v, 3);
     }
+
+    /**
+     * Bytes per operation: below 0.01 it is JMH's own bookkeeping spread over millions of operations, not
+     * an allocation of the code measured, so it shows as {@code ~0}.
+     */
+    static String allocation(double bytes) {
+        return Math.abs(bytes) < 0.01 ? "~0" : figure(bytes);
+    }
 }

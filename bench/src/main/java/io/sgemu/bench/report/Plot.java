@@ -39,6 +39,7 @@ public final class Plot {
         new Color(0x0072B2), new Color(0xD55E00), new Color(0x009E73), new Color(0xCC79A7),
         new Color(0xE69F00), new Color(0x56B4E9), new Color(0x8C7A00), new Color(0x000000)};
     private static final int MARKERS = 7;
+    private static final int MAX_MARKED_POINTS = 40;
     private static final Font TITLE_FONT = new Font(Font.SANS_SERIF, Font.BOLD, 17);
     private static final Font LABEL_FONT = new Font(Font.SANS_SERIF, Font.PLAIN, 13);
     private static final Font TICK_FONT = new Font(Font.SANS_SERIF, Font.PLAIN, 12);
@@ -226,7 +227,8 @@ public final class Plot {
             g.draw(line);
             g.setStroke(new BasicStroke(1.5f));
             for (int i : order) {
-                if (drawable(ser, i)) {
+                // Dense series (a latency distribution's hundred lines) read better as a line alone.
+                if (order.length <= MAX_MARKED_POINTS && drawable(ser, i)) {
                     marker(g, s % MARKERS, xScale.toPixel(ser.x()[i]), yScale.toPixel(ser.y()[i]));
                 }
             }

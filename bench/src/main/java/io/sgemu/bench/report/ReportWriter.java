@@ -180,7 +180,7 @@ public final class ReportWriter {
                         .append(esc(r.mode())).append("</td><td>").append(esc(r.paramText())).append("</td><td class=\"num\">")
                         .append(esc(score)).append("</td><td class=\"num\">").append(esc(Numbers.figure(r.error())))
                         .append("</td><td>").append(esc(r.unit())).append("</td><td class=\"num\">")
-                        .append(Double.isFinite(r.allocNorm()) ? esc(Numbers.figure(r.allocNorm()) + " " + r.allocUnit()) : "")
+                        .append(Double.isFinite(r.allocNorm()) ? esc(Numbers.significant(r.allocNorm(), 3) + " " + r.allocUnit()) : "")
                         .append("</td></tr>\n");
             }
         }

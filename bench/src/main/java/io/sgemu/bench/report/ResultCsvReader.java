@@ -181,7 +181,7 @@ public final class ResultCsvReader {
             if (b == 0 || !Double.isFinite(a / b)) {
                 return "";
             }
-            return Numbers.significant(a / b, 3) + "x";
+            return Numbers.significant(a / b, 2) + "x";
         } catch (NumberFormatException e) {
             return "";
         }

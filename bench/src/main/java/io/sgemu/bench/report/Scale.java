@@ -26,8 +26,10 @@ public final class Scale {
     private final double pixelMin;
     private final double pixelMax;
     private final List<Tick> ticks;
+    private final double step;
 
-    private Scale(Kind kind, double min, double max, double pixelMin, double pixelMax, List<Tick> ticks) {
+    private Scale(Kind kind, double min, double max, double pixelMin, double pixelMax, List<Tick> ticks, double step) {
+        this.step = step;
         this.kind = kind;
         this.min = min;
         this.max = max;
@@ -60,12 +62,12 @@ public final class Scale {
         double end = Math.ceil(hi / step) * step;
         List<Tick> ticks = new ArrayList<>();
         long n = Math.round((end - start) / step);
+        double largest = Math.max(Math.abs(start), Math.abs(end));
         for (long i = 0; i <= n; i++) {
             double v = start + i * step;
-            double rounded = Double.parseDouble(Numbers.significant(v, 12)); // float noise off: 0.30000000000000004
-            ticks.add(new Tick(rounded, Numbers.compact(rounded), true));
+            ticks.add(new Tick(v, linearLabel(v, step, largest), true));
         }
-        return new Scale(Kind.LINEAR, start, end, 0, 1, List.copyOf(ticks));
+        return new Scale(Kind.LINEAR, start, end, 0, 1, List.copyOf(ticks), step);
     }
 
     /** A log10 scale over whole decades enclosing [dataMin, dataMax] (both > 0). */
@@ -94,7 +96,7 @@ public final class Scale {
                 ticks.add(new Tick(m * decade, labelled ? Numbers.compact(m * decade) : "", false));
             }
         }
-        return new Scale(Kind.LOG, Math.pow(10, lo), Math.pow(10, hi), 0, 1, List.copyOf(ticks));
+        return new Scale(Kind.LOG, Math.pow(10, lo), Math.pow(10, hi), 0, 1, List.copyOf(ticks), Double.NaN);
     }
 
     /**
@@ -109,24 +111,20 @@ public final class Scale {
         for (int k = 1; k <= hi; k++) {
             ticks.add(new Tick(Math.pow(10, k), percentLabel(k), true));
         }
-        return new Scale(Kind.PERCENTILE, 1, Math.pow(10, hi), 0, 1, List.copyOf(ticks));
+        return new Scale(Kind.PERCENTILE, 1, Math.pow(10, hi), 0, 1, List.copyOf(ticks), Double.NaN);
     }
 
     /** 90%, 99%, 99.9%, ... for 1/(1-p) = 10^k. */
     static String percentLabel(int nines) {
-        StringBuilder b = new StringBuilder("9");
-        if (nines >= 2) {
-            b.append('9');
+        if (nines == 1) {
+            return "90%";
         }
-        if (nines >= 3) {
-            b.append('.').append("9".repeat(nines - 2));
-        }
-        return b.append('%').toString();
+        return nines == 2 ? "99%" : "99." + "9".repeat(nines - 2) + "%";
     }
 
     /** The same scale drawn from pixel {@code from} (at its minimum) to {@code to} (at its maximum). */
     public Scale mapTo(double from, double to) {
-        return new Scale(kind, min, max, from, to, ticks);
+        return new Scale(kind, min, max, from, to, ticks, step);
     }
 
     /** The pixel coordinate of data value {@code v} (may fall outside the pixel range). */
@@ -158,6 +156,38 @@ public final class Scale {
 
     public List<Tick> ticks() {
         return ticks;
+    }
+
+    /** The distance between a linear scale's ticks (NaN on log scales). */
+    public double step() {
+        return step;
+    }
+
+    /**
+     * A linear tick's label: with the k/M/G suffix of the axis's largest value when the step needs at most
+     * one decimal in it (0.5M, 1M, 1.5M), else in full with digit groups and the decimals the step needs
+     * (1,000,200), so that neighbouring ticks never read the same.
+     */
+    static String linearLabel(double v, double step, double largest) {
+        if (Math.abs(v) < step * 1e-6) {
+            return "0"; // not 0M, and no "-0" from float noise
+        }
+        double[] divisors = {1e12, 1e9, 1e6, 1e3};
+        String[] suffixes = {"T", "G", "M", "k"};
+        for (int i = 0; i < divisors.length; i++) {
+            if (largest >= divisors[i] && step >= divisors[i] / 10 - 1e-9 * divisors[i]) {
+                return decimals(v / divisors[i], step / divisors[i], false) + suffixes[i];
+            }
+            if (largest >= divisors[i]) {
+                break;
+            }
+        }
+        return decimals(v, step, true);
+    }
+
+    private static String decimals(double v, double step, boolean grouped) {
+        int places = Math.max(0, (int) Math.ceil(-Math.log10(step) - 1e-9));
+        return String.format(java.util.Locale.ROOT, (grouped ? "%,." : "%.") + places + "f", v);
     }
 
     /** Heckbert's nice number: 1, 2, 5 or 10 times a power of ten near {@code x}. */

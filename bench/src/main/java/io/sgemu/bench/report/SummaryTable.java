@@ -54,7 +54,7 @@ public final class SummaryTable {
             b.append(" (p50 ").append(Numbers.figure(p50)).append(", p99 ").append(Numbers.figure(p99)).append(')');
         }
         if (Double.isFinite(r.allocNorm())) {
-            b.append(", ").append(Numbers.figure(r.allocNorm())).append(' ').append(r.allocUnit());
+            b.append(", ").append(Numbers.allocation(r.allocNorm())).append(' ').append(r.allocUnit());
         }
         return b.toString();
     }
