@@ -79,7 +79,7 @@ public final class ReportWriter {
         h.append("<div class=\"failed\">\n");
         if (!failed.isEmpty()) {
             h.append("<p><strong>").append(failed.size()).append(failed.size() == 1 ? " step" : " steps")
-                    .append(" failed</strong>; their figures are missing from this report:</p>\n<table><tr><th>step</th><th>status</th><th>log</th></tr>\n");
+                    .append(" failed</strong>; their figures are missing from this report or incomplete:</p>\n<table><tr><th>step</th><th>status</th><th>log</th></tr>\n");
             for (Results.Step s : failed) {
                 h.append("<tr><td>").append(esc(s.name())).append("</td><td>").append(esc(s.status()))
                         .append("</td><td><a href=\"").append(esc(s.name())).append(".log\">").append(esc(s.name())).append(".log</a></td></tr>\n");

@@ -56,6 +56,12 @@ public final class ResultsDirectory {
                 problems.add(e.getMessage());
             }
         }
+        // In the order the script ran its steps (the order of its list), then by name.
+        List<String> order = steps.stream().map(Results.Step::name).toList();
+        java.util.Comparator<String> byStep = java.util.Comparator.<String>comparingInt(
+                n -> order.contains(n) ? order.indexOf(n) : order.size()).thenComparing(n -> n);
+        jmh.sort(java.util.Comparator.comparing(Results.JmhFile::name, byStep));
+        latencies.sort(java.util.Comparator.comparing(LatencyDistribution::name, byStep));
         return new Results(dir, machine, steps, sweeps, ratios, jmh, latencies, problems);
     }
 

@@ -29,7 +29,7 @@ public final class SummaryTable {
         for (Results.JmhFile f : results.jmh()) {
             for (JmhResult r : f.results()) {
                 String measure = r.shortName() + (r.params().isEmpty() ? "" : " (" + r.paramText() + ")")
-                        + (r.threads() > 1 ? ", " + r.threads() + " threads" : "");
+                        + (r.threads() > 1 ? ", " + r.threads() + " threads" : "") + modeSuffix(r.mode());
                 rows.add(new Row(measure, jmhFigure(r), "", "", results.commandFor(f.name())));
             }
         }
@@ -39,6 +39,16 @@ public final class SummaryTable {
             rows.add(new Row(d.title(), figure, "", "", results.commandFor(d.name())));
         }
         return rows;
+    }
+
+    /** The same benchmark may run in several modes (a throughput and a latency sample): say which. */
+    static String modeSuffix(String mode) {
+        return switch (mode) {
+            case "thrpt" -> ", throughput";
+            case "sample" -> ", sampled";
+            case "ss" -> ", single shot";
+            default -> "";
+        };
     }
 
     /** {@code 37.2 ± 0.41 ns/op, 0 B/op}; sample mode adds its median and p99. */

@@ -42,6 +42,7 @@ class ReportWriterTest {
                  "memory": "8.0 GB", "os": "Linux", "jdk": "JDK 25", "git_commit": "abc1234"}
                 """);
         Files.writeString(dir.resolve("steps.tsv"), """
+                decode\tok\t20\tjmh PacketDecodeBenchmark
                 conntrack\tok\t30\tjmh ConnTrackBenchmark.hit -wi 1
                 sweep-conntrack\tok\t12\tsweep ConnTrackSweep
                 pipeline\tfailed (exit 1)\t3\tjmh PipelineBenchmark
@@ -70,6 +71,7 @@ class ReportWriterTest {
                 replay (Mpps),1.5,3.0,
                 """);
         Files.writeString(dir.resolve("conntrack.jmh.json"), JmhResultReaderTest.SAMPLE);
+        Files.writeString(dir.resolve("decode.jmh.json"), JmhResultReaderTest.SAMPLE.replace("ConnTrackBenchmark.hit", "PacketDecodeBenchmark.ethernetIpv4Tcp"));
         Files.writeString(dir.resolve("ingest.hgrm"), HgrmReaderTest.hgrm(HISTOGRAM, "# title: Ingest to verdict\n"));
         Files.writeString(dir.resolve("pipeline.log"), "boom\n");
     }
@@ -112,7 +114,9 @@ class ReportWriterTest {
         assertThat(md).contains("| measure | figure | baseline | ratio | command |\n|---|---|---|---|---|\n");
         assertThat(md).contains("| replay (Mpps) | 1.5 | 3.0 | 0.5x | `scripts/bench --quick` |");
         assertThat(md).contains("| ConnTrackBenchmark.hit (liveEntries=1000000, family=4) | 367 ± 12.5 ns/op, ~0 B/op |  |  | `scripts/bench --quick --only conntrack` |");
-        assertThat(md).contains("| PipelineBenchmark.oneCore, 2 threads | 1,650 us/op (p50 1,610, p99 2,560) |");
+        assertThat(md).contains("| PipelineBenchmark.oneCore, 2 threads, sampled | 1,650 us/op (p50 1,610, p99 2,560) |");
+        // JMH results in the order of the steps (decode ran before conntrack), not by file name.
+        assertThat(md.indexOf("PacketDecodeBenchmark.ethernetIpv4Tcp")).isPositive().isLessThan(md.indexOf("ConnTrackBenchmark.hit"));
         // The latency row: HdrHistogram's median and p99 of 1..10,000 ms-as-µs, to its 3 significant digits.
         Matcher latency = Pattern.compile("\\| Ingest to verdict \\| p50 ([0-9,.]+) µs, p99 ([0-9,.]+) µs, max ([0-9,.]+) µs \\|").matcher(md);
         assertThat(latency.find()).as(md).isTrue();
