@@ -157,7 +157,7 @@ class AwsWorldGeneratorTest {
                 .hasMessageContaining("--prefix-lists");
         assertThatThrownBy(() -> AwsWorldGenerator.generate(new AwsWorldSettings(2, 1, 1, 3, 1, 2, 0, 0, 0, 0, 1, 0, false, 1)))
                 .hasMessageContaining("--groups-per-eni 2");
-        assertThatThrownBy(() -> AwsWorldGenerator.generate(new AwsWorldSettings(65, 512, 251, 65, 1, 1, 0, 0, 0, 0, 1, 0, false, 1)))
+        assertThatThrownBy(() -> AwsWorldGenerator.generate(new AwsWorldSettings(65, 512, 252, 65, 1, 1, 0, 0, 0, 0, 1, 0, false, 1)))
                 .hasMessageContaining("do not fit in 10.0.0.0/8");
     }
 }
