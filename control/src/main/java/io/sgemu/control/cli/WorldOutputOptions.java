@@ -50,7 +50,7 @@ final class WorldOutputOptions {
 
     /** Writes the world, prints its warnings and the one-line summary. */
     void write(GeneratedWorld g, long startNanos, PrintWriter out, PrintWriter err) {
-        g.quotaWarnings().forEach(w -> err.println("warning: beyond AWS quota (sgemu only warns): " + w));
+        g.warnings().forEach(w -> err.println("warning: " + w));
         WorldJsonWriter writer = new WorldJsonWriter(itemsPerFile);
         try {
             writer.write(g.world(), this.out);

@@ -4,12 +4,12 @@ import io.sgemu.control.model.World;
 import java.util.List;
 
 /**
- * A generated world and the AWS quotas it goes beyond (sgemu loads such worlds with warnings only: it
- * exists to test scale beyond them).
+ * A generated world and what the user should know about it: mostly the AWS quotas it goes beyond (sgemu
+ * loads such worlds with warnings only: it exists to test scale beyond them).
  */
-public record GeneratedWorld(World world, List<String> quotaWarnings) {
+public record GeneratedWorld(World world, List<String> warnings) {
     public GeneratedWorld {
-        quotaWarnings = List.copyOf(quotaWarnings);
+        warnings = List.copyOf(warnings);
     }
 
     public WorldSize size() {

@@ -76,7 +76,7 @@ class GenWorldCommandTest {
         CliRun run = CliRun.of("gen", "world", "aws", "--groups", "9", "--rules-per-group", "150", "--groups-per-eni", "3",
                 "--out", tmp.resolve("q").toString());
         assertThat(run.exitCode()).as(run.err()).isZero();
-        assertThat(run.err()).contains("warning: beyond AWS quota (sgemu only warns): groups have up to 120 rules");
+        assertThat(run.err()).contains("warning: groups have up to 120 rules in one direction; AWS's quota is 60");
     }
 
     @Test

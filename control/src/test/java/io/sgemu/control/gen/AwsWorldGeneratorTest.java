@@ -139,7 +139,7 @@ class AwsWorldGeneratorTest {
     @Test
     void beyondTheQuotasItWarnsAndStillLoads() throws IOException {
         GeneratedWorld g = AwsWorldGenerator.generate(new AwsWorldSettings(1, 2, 3, 20, 200, 17, 0.5, 0.2, 0.1, 2, 3, 25, true, 9));
-        assertThat(String.join("\n", g.quotaWarnings())).contains("100 rules in one direction", "17 groups per ENI",
+        assertThat(String.join("\n", g.warnings())).contains("100 rules in one direction", "17 groups per ENI",
                 "maximum 16", "1700 rules", "25 network ACL entries");
         new WorldJsonWriter().write(g.world(), tmp.resolve("big"));
         LoadedWorld loaded = new WorldLoader().load(List.of(tmp.resolve("big")));

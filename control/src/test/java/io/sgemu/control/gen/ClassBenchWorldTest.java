@@ -235,7 +235,7 @@ class ClassBenchWorldTest {
         assertThat(w.networkInterfaces()).hasSize(9000);
         assertThat(w.subnets()).hasSize(3); // 4091 ENIs a /20
         assertThat(w.networkInterfaces().values()).allSatisfy(e -> assertThat(e.groupIds()).hasSize(3).doesNotHaveDuplicates());
-        assertThat(g.quotaWarnings()).anySatisfy(t -> assertThat(t).contains("100 inbound entries"));
+        assertThat(g.warnings()).anySatisfy(t -> assertThat(t).contains("100 inbound entries"));
         assertThatThrownBy(() -> ClassBenchWorldGenerator.generate(set, new ClassBenchWorldSettings(10, 5, 1, 3, 0.2, 5)))
                 .hasMessageContaining("--groups-per-eni 3");
     }
