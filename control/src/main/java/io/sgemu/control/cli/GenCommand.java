@@ -5,8 +5,9 @@ import picocli.CommandLine.Command;
 
 /** {@code sgemu gen}: generators of test material for a world. */
 @Command(name = "gen", mixinStandardHelpOptions = true,
-        description = "Generate material for a world: 'sgemu gen capture' writes realistic traffic.",
-        subcommands = {GenCaptureCommand.class, CommandLine.HelpCommand.class})
+        description = {"Generate test material: 'sgemu gen capture' writes realistic traffic for a world, "
+            + "'sgemu gen world' writes a world (ClassBench-derived or AWS-shaped) as AWS CLI JSON."},
+        subcommands = {GenCaptureCommand.class, GenWorldCommand.class, CommandLine.HelpCommand.class})
 final class GenCommand implements Runnable {
 
     @CommandLine.Spec
