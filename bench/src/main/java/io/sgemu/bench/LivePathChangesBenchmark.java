@@ -82,10 +82,10 @@ public class LivePathChangesBenchmark {
         }
         long periodNanos = 1_000_000_000L / changesPerSecond;
         SplittableRandom r = new SplittableRandom(changesAtStart);
+        List<String> ids = new ArrayList<>(control.world().securityGroups().keySet()); // the changes add rules only
         changer = new Thread(() -> {
             long due = System.nanoTime();
             while (!stop) {
-                List<String> ids = new ArrayList<>(control.world().securityGroups().keySet());
                 String id = ids.get(r.nextInt(ids.size()));
                 int port = 1 + r.nextInt(65000);
                 Cidr peer = new Cidr(IpAddress.v4((10 << 24) | r.nextInt(1 << 24)), 32);
