@@ -1,0 +1,29 @@
+package io.sgemu.bench.sweep;
+
+import java.util.function.Consumer;
+
+/** What the sweep mains share: option parsing, errors as messages, and the notes that say how we measured. */
+final class Sweeps {
+
+    static final String LATENCY_NOTE = "latency: System.nanoTime() around small batches of lookups (about 2 us of "
+            + "work, 1 to 16 lookups on distinct packets), the batch time divided by its size recorded as one sample "
+            + "(so the timer's cost of some 20 ns a batch is spread over its lookups); after a warm-up; one thread";
+
+    private Sweeps() {
+    }
+
+    /** Parses the options and runs {@code sweep}; bad options print a message and exit with status 2. */
+    static void run(String name, String[] args, Consumer<SweepOptions> sweep) {
+        SweepOptions o;
+        try {
+            o = SweepOptions.parse(name, args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        long t0 = System.nanoTime();
+        sweep.accept(o);
+        System.out.printf("%s: done in %.1f s, files in %s%n", name, (System.nanoTime() - t0) / 1e9, o.out());
+    }
+}
