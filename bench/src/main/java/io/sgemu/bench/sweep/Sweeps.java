@@ -1,7 +1,5 @@
 package io.sgemu.bench.sweep;
 
-import java.util.function.Consumer;
-
 /** What the sweep mains share: option parsing, errors as messages, and the notes that say how we measured. */
 final class Sweeps {
 
@@ -12,8 +10,17 @@ final class Sweeps {
     private Sweeps() {
     }
 
-    /** Parses the options and runs {@code sweep}; bad options print a message and exit with status 2. */
-    static void run(String name, String[] args, Consumer<SweepOptions> sweep) {
+    /** One sweep. */
+    @FunctionalInterface
+    interface Sweep {
+        void run(SweepOptions o) throws Exception;
+    }
+
+    /**
+     * Parses the options and runs {@code sweep}; bad options print a message and exit with status 2, a failed
+     * sweep prints what failed and exits with status 1.
+     */
+    static void run(String name, String[] args, Sweep sweep) {
         SweepOptions o;
         try {
             o = SweepOptions.parse(name, args);
@@ -23,7 +30,13 @@ final class Sweeps {
             return;
         }
         long t0 = System.nanoTime();
-        sweep.accept(o);
+        try {
+            sweep.run(o);
+        } catch (Exception e) {
+            System.err.println(name + ": failed: " + e);
+            e.printStackTrace();
+            System.exit(1);
+        }
         System.out.printf("%s: done in %.1f s, files in %s%n", name, (System.nanoTime() - t0) / 1e9, o.out());
     }
 }
