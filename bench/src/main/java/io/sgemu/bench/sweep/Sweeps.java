@@ -10,6 +10,19 @@ final class Sweeps {
     private Sweeps() {
     }
 
+    /** Takes {@code --world DIR} out of {@code args} into {@code world[0]}; returns the other arguments. */
+    static String[] worldOption(String[] args, java.nio.file.Path[] world) {
+        java.util.List<String> rest = new java.util.ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--world") && i + 1 < args.length) {
+                world[0] = java.nio.file.Path.of(args[++i]);
+            } else {
+                rest.add(args[i]);
+            }
+        }
+        return rest.toArray(String[]::new);
+    }
+
     /** One sweep. */
     @FunctionalInterface
     interface Sweep {
