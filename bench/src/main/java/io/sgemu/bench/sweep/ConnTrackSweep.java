@@ -63,7 +63,7 @@ public final class ConnTrackSweep {
         int[] sizes = o.pick(new int[] {1_000, 10_000, 100_000, 1_000_000, 10_000_000},
                 new int[] {1_000, 10_000, 100_000}, new int[] {1_000, 10_000});
         int maxHashMap = 1_000_000;
-        int maxPath = o.pick(1_000_000, 100_000, 1_000);
+        int maxPath = o.pick(1_000_000, 100_000, 0);
         long budget = o.budgetNanos(3_000, 600);
         SweepCsv latency = new SweepCsv("Connection tracking vs live connections: latency per packet",
                 "live tracked connections (connections) log", "latency (ns) log",
