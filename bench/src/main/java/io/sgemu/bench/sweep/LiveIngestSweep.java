@@ -60,8 +60,12 @@ public final class LiveIngestSweep {
         LoadPackets load = LoadPackets.fromPlan(FlowPlanner.plan(world, new GenSettings(flows, packets, 1.1, 1, 0.1,
                 GenSettings.DEFAULT_START_SECONDS * 1_000_000_000L, 100_000, LinkType.RAW)));
 
-        Run discard = measure(policy, true, load, null, warmup, flat);
+        Run discard = measure(policy, true, load, null, warmup, flat, 2);
         double max = discard.receivedPerSecond();
+        if (!(max >= 1)) {
+            throw new IllegalStateException("the discarding receiver received nothing in " + flat + " s (the load sent "
+                    + Math.round(discard.sentPerSecond()) + "/s): no maximum to take shares of");
+        }
         System.out.printf(Locale.ROOT, "live: discard maximum %.0f datagrams/s (sent %.0f/s)%n", max, discard.sentPerSecond());
         Run full = measure(policy, false, load, null, warmup, flat);
         System.out.printf(Locale.ROOT, "live: full processing flat out %.0f judged/s%n", full.judgedPerSecond());
@@ -73,7 +77,7 @@ public final class LiveIngestSweep {
         String how = String.format(Locale.ROOT, "server: LiveDataplane (as sgemu serve), loopback VXLAN, 1 worker, 1 event "
                 + "loop; load: the generator of sgemu load --config (three-tier example, %d flows, %d packets looped, 1 "
                 + "thread), in the same JVM, on the same %d cores; discard maximum: datagrams/s the server received "
-                + "flat out with --discard over %.0f s (after a warm-up) = %.0f/s", flows, packets, Runtime.getRuntime().availableProcessors(), flat, max);
+                + "flat out with --discard over %.0f s (after a warm-up; the better of two runs) = %.0f/s", flows, packets, Runtime.getRuntime().availableProcessors(), flat, max);
         String runs = String.format(Locale.ROOT, "each level: a fresh server, %.0f s of warm-up at the rate, then %.0f s "
                 + "measured; latency: the server's ingest-to-verdict histogram (datagram read to verdict) of the measured "
                 + "run only; judged: packets judged per second of the load's sending time", warmup, flat);
@@ -98,32 +102,52 @@ public final class LiveIngestSweep {
         latency.write(o.file("live-latency.csv"));
         rate.write(o.file("live-rate.csv"));
         RatioTable ratios = new RatioTable("Live ingest: full processing against the discarding receiver");
+        double best = full.judgedPerSecond();
+        for (Run r : levels) {
+            best = Math.max(best, r.judgedPerSecond());
+        }
         ratios.note("baseline: the discarding receiver's maximum (datagrams read and dropped per second); sgemu: "
-                + "packets judged per second with full processing, flat out; same load, same machine");
-        ratios.rate("ingest rate flat out", full.judgedPerSecond(), max, "packets/s");
+                + "packets judged per second with full processing, flat out (a sender faster than the server loses "
+                + "packets in the kernel, so this can be below a paced level) and the highest of flat out and the "
+                + "paced levels; same load, same machine");
+        ratios.rate("judged rate flat out vs discard maximum", full.judgedPerSecond(), max, "packets/s");
+        ratios.rate("highest judged rate vs discard maximum", best, max, "packets/s");
         ratios.write(o.file("live-ratios.csv"));
     }
 
     /** A fresh server, an optional warm-up at the rate, then the measured run of the load. */
     private static Run measure(PolicySnapshot policy, boolean discard, LoadPackets load, Double pps, double warmup,
                                double seconds) throws Exception {
+        return measure(policy, discard, load, pps, warmup, seconds, 1);
+    }
+
+    /** As above with {@code runs} measured runs on the one server; answers the one that received the most. */
+    private static Run measure(PolicySnapshot policy, boolean discard, LoadPackets load, Double pps, double warmup,
+                               double seconds, int runs) throws Exception {
         try (LiveDataplane live = LiveDataplane.start(new LiveConfig(policy).workers(1).eventLoops(1).discard(discard)
                 .conntrackCapacity(1 << 20).listen(ListenerUri.parse("vxlan://127.0.0.1:0")))) {
             String target = "vxlan://127.0.0.1:" + live.boundPorts().get(0);
             if (warmup > 0) {
                 loadRun(target, load, pps, warmup);
             }
-            Thread.sleep(200);
-            long received0 = live.counters().get("received");
-            long judged0 = live.counters().get("judged");
-            Histogram before = live.latency().cumulative().copy();
-            double[] sent = loadRun(target, load, pps, seconds);
-            Thread.sleep(500); // what the worker still has queued is judged
-            long received = live.counters().get("received") - received0;
-            long judged = live.counters().get("judged") - judged0;
-            Histogram h = live.latency().cumulative().copy();
-            h.subtract(before);
-            return new Run(sent[0] / sent[1], received / sent[1], judged / sent[1], h);
+            Run best = null;
+            for (int i = 0; i < runs; i++) {
+                Thread.sleep(200);
+                long received0 = live.counters().get("received");
+                long judged0 = live.counters().get("judged");
+                Histogram before = live.latency().cumulative().copy();
+                double[] sent = loadRun(target, load, pps, seconds);
+                Thread.sleep(500); // what the worker still has queued is judged
+                long received = live.counters().get("received") - received0;
+                long judged = live.counters().get("judged") - judged0;
+                Histogram h = live.latency().cumulative().copy();
+                h.subtract(before);
+                Run r = new Run(sent[0] / sent[1], received / sent[1], judged / sent[1], h);
+                if (best == null || r.receivedPerSecond() > best.receivedPerSecond()) {
+                    best = r;
+                }
+            }
+            return best;
         }
     }
 
