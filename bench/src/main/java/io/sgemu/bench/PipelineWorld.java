@@ -48,7 +48,7 @@ public final class PipelineWorld {
     private PipelineWorld() {
     }
 
-    static IpAddress eniAddress(int eni) {
+    public static IpAddress eniAddress(int eni) {
         int s = eni / ENIS_PER_SUBNET;
         int i = eni % ENIS_PER_SUBNET;
         return IpAddress.v4((10 << 24) | (s << 16) | (1 << 8) | (10 + i));
@@ -127,10 +127,10 @@ public final class PipelineWorld {
     }
 
     /** One flow: its two ends, ports and protocol. */
-    record Flow(IpAddress client, IpAddress server, int clientPort, int serverPort, int protocol) {
+    public record Flow(IpAddress client, IpAddress server, int clientPort, int serverPort, int protocol) {
     }
 
-    static List<Flow> flows(int count, long seed) {
+    public static List<Flow> flows(int count, long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         int enis = SUBNETS * ENIS_PER_SUBNET;
         List<Flow> out = new ArrayList<>(count);
@@ -145,7 +145,7 @@ public final class PipelineWorld {
     }
 
     /** The frame of one packet of {@code f}: the first opens the flow, later ones go either way. */
-    static byte[] frame(Flow f, boolean first, boolean reply) {
+    public static byte[] frame(Flow f, boolean first, boolean reply) {
         IpAddress src = reply ? f.server() : f.client();
         IpAddress dst = reply ? f.client() : f.server();
         PacketBuilder b = PacketBuilder.ip(src, dst);

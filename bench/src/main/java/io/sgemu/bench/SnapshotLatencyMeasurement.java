@@ -78,7 +78,7 @@ public final class SnapshotLatencyMeasurement {
      * Nanoseconds per change: [0] the apply call, [1] from its return to every worker on the snapshot, [2] the
      * edit's share of the call (making the new World, which copies its maps).
      */
-    private static long[][] run(LiveDataplane live, ControlPlane control, int n,
+    public static long[][] run(LiveDataplane live, ControlPlane control, int n,
                                 java.util.function.Supplier<UnaryOperator<World>> changes) throws InterruptedException {
         long[][] out = new long[3][n];
         for (int i = 0; i < n; i++) {
@@ -105,7 +105,7 @@ public final class SnapshotLatencyMeasurement {
     }
 
     /** One TCP rule (a /32 peer, a random port) added to the inbound rules of a random group. */
-    private static UnaryOperator<World> ruleChange(SplittableRandom r, World w) {
+    public static UnaryOperator<World> ruleChange(SplittableRandom r, World w) {
         List<String> ids = new ArrayList<>(w.securityGroups().keySet());
         String id = ids.get(r.nextInt(ids.size()));
         int port = 1 + r.nextInt(65000);
@@ -119,7 +119,7 @@ public final class SnapshotLatencyMeasurement {
     }
 
     /** A random ENI with fewer than five groups joins a referenced group it is not in. */
-    private static UnaryOperator<World> membershipChange(SplittableRandom r, World w, List<String> referenced) {
+    public static UnaryOperator<World> membershipChange(SplittableRandom r, World w, List<String> referenced) {
         List<NetworkInterface> all = new ArrayList<>(w.networkInterfaces().values());
         while (true) {
             NetworkInterface e = all.get(r.nextInt(all.size()));
@@ -132,7 +132,7 @@ public final class SnapshotLatencyMeasurement {
         }
     }
 
-    private static Set<String> referencedGroups(World w) {
+    public static Set<String> referencedGroups(World w) {
         Set<String> out = new HashSet<>();
         for (SecurityGroup g : w.securityGroups().values()) {
             for (boolean egress : new boolean[] {false, true}) {
