@@ -153,9 +153,12 @@ public final class ResultCsvReader {
                                          List<String> header, int headerLine, List<String[]> rows, List<Integer> rowLines) {
         List<String> expected = List.of("measure", "sgemu", "baseline", "ratio");
         List<String> got = header.stream().map(h -> h.strip().toLowerCase(java.util.Locale.ROOT)).toList();
-        boolean ok = (got.size() == 4 || got.size() == 5 && got.get(4).equals("command")) && got.subList(0, 4).equals(expected);
+        boolean withUnit = got.size() == 5 && got.get(4).equals("unit");
+        boolean ok = (got.size() == 4 || got.size() == 5 && (got.get(4).equals("command") || withUnit))
+                && got.subList(0, 4).equals(expected);
         if (!ok) {
-            throw new ReportInputException(file, headerLine, "a ratio table's header is measure,sgemu,baseline,ratio[,command], not " + String.join(",", header));
+            throw new ReportInputException(file, headerLine,
+                    "a ratio table's header is measure,sgemu,baseline,ratio[,command|,unit], not " + String.join(",", header));
         }
         List<RatioTable.Row> out = new ArrayList<>();
         for (int r = 0; r < rows.size(); r++) {
@@ -167,8 +170,9 @@ public final class ResultCsvReader {
             if (ratio.isEmpty()) {
                 ratio = computedRatio(c[1], c[2]);
             }
-            String rowCommand = c.length > 4 && !c[4].isBlank() ? c[4].strip() : command;
-            out.add(new RatioTable.Row(c[0].strip(), c[1].strip(), c[2].strip(), ratio, rowCommand));
+            String unit = withUnit && c.length > 4 && !c[4].isBlank() ? " " + c[4].strip() : "";
+            String rowCommand = !withUnit && c.length > 4 && !c[4].isBlank() ? c[4].strip() : command;
+            out.add(new RatioTable.Row(c[0].strip(), c[1].strip() + unit, c[2].strip() + unit, ratio, rowCommand));
         }
         return new RatioTable(name, title, List.copyOf(notes), List.copyOf(out));
     }

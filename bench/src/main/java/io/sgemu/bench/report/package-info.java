@@ -25,8 +25,8 @@
  *
  * <dt>{@code <name>.csv} with {@code # kind: ratio}, a ratio table (no plot)</dt>
  * <dd>{@code # title:}, {@code # note:} as above, and optionally {@code # command: <how to reproduce>};
- * then the header {@code measure,sgemu,baseline,ratio} (a fifth column {@code command} is allowed, per
- * row) and one row per measure. Cells are text (figures with their units, e.g. {@code 1.2 Mpps}); an
+ * then the header {@code measure,sgemu,baseline,ratio} (a fifth column is allowed: {@code command}, per
+ * row, or {@code unit}, appended to the sgemu and baseline cells) and one row per measure. Cells are text (figures with their units, e.g. {@code 1.2 Mpps}); an
  * empty ratio is computed as sgemu / baseline when both cells are plain numbers.</dd>
  *
  * <dt>{@code <name>.hgrm}, a latency distribution</dt>

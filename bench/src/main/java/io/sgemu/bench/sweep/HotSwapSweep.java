@@ -40,8 +40,8 @@ public final class HotSwapSweep {
                         + "subnets with a NACL each")
                 .note("from the start of ControlPlane.apply (edit, compile from the previous snapshot, hand-off) until "
                         + "LiveDataplane.awaitPolicy sees every worker on the new snapshot; " + changes + " changes of "
-                        + "each kind per point after " + Math.max(3, changes / 5) + " unmeasured ones; " + workers
-                        + " worker, idle (an idle worker parks up to 1 ms between polls)")
+                        + "each kind per point after " + Math.max(50, changes / 2) + " unmeasured ones; " + workers
+                        + " worker, idle (a new snapshot wakes it)")
                 .note("rule change: one TCP rule added to a random group; membership change: a random ENI joins a group "
                         + "that other groups' rules reference")
                 .note("the machine is shared, figures are indicative");
@@ -62,7 +62,7 @@ public final class HotSwapSweep {
                 live[0] = l;
                 List<String> referenced = new ArrayList<>(SnapshotLatencyMeasurement.referencedGroups(control.world()));
                 SplittableRandom r = new SplittableRandom(7);
-                int warm = Math.max(3, changes / 5);
+                int warm = Math.max(50, changes / 2); // the first point also warms the JIT up
                 SnapshotLatencyMeasurement.run(l, control, warm,
                         () -> SnapshotLatencyMeasurement.ruleChange(r, control.world()));
                 SnapshotLatencyMeasurement.run(l, control, warm,

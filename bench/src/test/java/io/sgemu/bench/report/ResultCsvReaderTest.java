@@ -79,6 +79,18 @@ class ResultCsvReaderTest {
     }
 
     @Test
+    void aRatioTableWithAUnitColumnShowsTheUnitWithTheFigures() throws IOException {
+        RatioTable t = (RatioTable) ResultCsvReader.read(write("rules-ratios.csv", """
+                # kind: ratio
+                # title: Verdict vs rules per ENI
+                measure,sgemu,baseline,ratio,unit
+                throughput vs reference,1.17,0.00055,2113,Mpps
+                """));
+        assertThat(t.rows()).containsExactly(
+                new RatioTable.Row("throughput vs reference", "1.17 Mpps", "0.00055 Mpps", "2113", ""));
+    }
+
+    @Test
     void aCellThatIsNotANumberNamesFileLineAndColumn() throws IOException {
         Path file = write("bad.csv", "# title: t\n# x: a (b)\n# y: c (d)\nx,s1,s2\n1,2,3\n2,three,4\n");
         assertThatThrownBy(() -> ResultCsvReader.read(file))
