@@ -23,7 +23,7 @@ public final class SummaryTable {
         for (RatioTable t : results.ratios()) {
             for (RatioTable.Row r : t.rows()) {
                 String command = r.command().isEmpty() ? results.commandFor(t.name()) : r.command();
-                rows.add(new Row(r.measure(), r.sgemu(), r.baseline(), r.ratio(), command));
+                rows.add(new Row(context(t.title(), r.measure()), r.sgemu(), r.baseline(), r.ratio(), command));
             }
         }
         for (Results.JmhFile f : results.jmh()) {
@@ -121,5 +121,19 @@ public final class SummaryTable {
 
     private static String cell(String text) {
         return text.replace("|", "\\|").replace("\n", " ");
+    }
+
+    /**
+     * The measure with what it was measured on (the table title up to its first colon, e.g. "Verdict vs rules
+     * per ENI: throughput vs reference"), so that rows of several tables with the same measure stay apart.
+     */
+    static String context(String title, String measure) {
+        if (title == null || title.isBlank()) {
+            return measure;
+        }
+        int colon = title.indexOf(':');
+        String what = (colon > 0 ? title.substring(0, colon) : title).strip();
+        return measure.toLowerCase(java.util.Locale.ROOT).contains(what.toLowerCase(java.util.Locale.ROOT)) ? measure
+                : what + ": " + measure;
     }
 }

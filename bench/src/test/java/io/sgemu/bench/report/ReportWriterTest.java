@@ -112,7 +112,8 @@ class ReportWriterTest {
 
         assertThat(md).startsWith("Measured 2026-01-02 03:04 UTC on Example CPU, 2 cores, 8.0 GB, Linux, JDK 25, commit abc1234 (quick run");
         assertThat(md).contains("| measure | figure | baseline | ratio | command |\n|---|---|---|---|---|\n");
-        assertThat(md).contains("| replay (Mpps) | 1.5 | 3.0 | 0.5x | `scripts/bench --quick` |");
+        assertThat(md).as("a ratio row says which table it comes from")
+                .contains("| Replay against tcpdump: replay (Mpps) | 1.5 | 3.0 | 0.5x | `scripts/bench --quick` |");
         assertThat(md).contains("| ConnTrackBenchmark.hit (liveEntries=1000000, family=4) | 367 ± 12.5 ns/op, ~0 B/op |  |  | `scripts/bench --quick --only conntrack` |");
         assertThat(md).contains("| PipelineBenchmark.oneCore, 2 threads, sampled | 1,650 us/op (p50 1,610, p99 2,560) |");
         // JMH results in the order of the steps (decode ran before conntrack), not by file name.
