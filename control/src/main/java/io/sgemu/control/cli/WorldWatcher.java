@@ -84,7 +84,7 @@ final class WorldWatcher implements AutoCloseable {
         try {
             LoadedWorld loaded = WorldOptions.load(config, strictQuotas);
             loaded.warnings().forEach(w -> warn("warning: " + w));
-            controlPlane.apply(w -> loaded.world());
+            controlPlane.apply(w -> w.rebasedTo(loaded.world())); // what changed only, compiled as a change
             warn("world reloaded: snapshot " + controlPlane.current().version());
         } catch (RuntimeException e) { // a load error, or a dataplane that cannot take the world
             warn("warning: world not reloaded, the running snapshot " + controlPlane.current().version() + " stays: "

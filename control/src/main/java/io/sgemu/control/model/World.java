@@ -169,6 +169,99 @@ public final class World {
         return ((PersistentMap<String, V>) m).minus(key);
     }
 
+    /**
+     * A world equal in value to {@code target} (but for rule ids, below), made from this one by
+     * {@code with...} steps for the groups, ENIs, NACLs and prefix lists that differ, so that a compiler that
+     * knows this world compiles only those (a reloaded file). A group of {@code target} whose rules have no ids
+     * and are otherwise this world's keeps this world's group, ids included. When the VPCs or subnets differ,
+     * or the steps would not give {@code target}'s order of ids, the answer is {@code target} itself.
+     */
+    public World rebasedTo(World target) {
+        if (!vpcs.equals(target.vpcs) || !subnets.equals(target.subnets)) {
+            return target;
+        }
+        World w = this;
+        for (String id : securityGroups.keySet()) {
+            if (!target.securityGroups.containsKey(id)) {
+                w = w.withoutSecurityGroup(id);
+            }
+        }
+        for (SecurityGroup g : target.securityGroups.values()) {
+            SecurityGroup mine = securityGroups.get(g.id());
+            if (mine == null || !sameButRuleIds(mine, g)) {
+                w = w.withSecurityGroup(g);
+            }
+        }
+        for (String id : networkInterfaces.keySet()) {
+            if (!target.networkInterfaces.containsKey(id)) {
+                w = w.withoutNetworkInterface(id);
+            }
+        }
+        for (NetworkInterface e : target.networkInterfaces.values()) {
+            if (!e.equals(networkInterfaces.get(e.id()))) {
+                w = w.withNetworkInterface(e);
+            }
+        }
+        for (String id : networkAcls.keySet()) {
+            if (!target.networkAcls.containsKey(id)) {
+                w = w.withoutNetworkAcl(id);
+            }
+        }
+        for (NetworkAcl acl : target.networkAcls.values()) {
+            if (!acl.equals(networkAcls.get(acl.id()))) {
+                w = w.withNetworkAcl(acl);
+            }
+        }
+        if (!prefixLists.keySet().equals(target.prefixLists.keySet())) {
+            return target; // no step removes a prefix list
+        }
+        for (PrefixList pl : target.prefixLists.values()) {
+            if (!pl.equals(prefixLists.get(pl.id()))) {
+                w = w.withPrefixList(pl);
+            }
+        }
+        boolean sameOrder = sameKeyOrder(w.securityGroups, target.securityGroups)
+                && sameKeyOrder(w.networkInterfaces, target.networkInterfaces)
+                && sameKeyOrder(w.networkAcls, target.networkAcls);
+        return sameOrder ? w : target;
+    }
+
+    private static boolean sameButRuleIds(SecurityGroup mine, SecurityGroup theirs) {
+        return mine.id().equals(theirs.id()) && Objects.equals(mine.name(), theirs.name())
+                && Objects.equals(mine.vpcId(), theirs.vpcId()) && Objects.equals(mine.ownerId(), theirs.ownerId())
+                && sameButRuleIds(mine.ingress(), theirs.ingress()) && sameButRuleIds(mine.egress(), theirs.egress());
+    }
+
+    private static boolean sameButRuleIds(List<SgRule> mine, List<SgRule> theirs) {
+        if (mine.size() != theirs.size()) {
+            return false;
+        }
+        for (int i = 0; i < mine.size(); i++) {
+            SgRule a = mine.get(i);
+            SgRule b = theirs.get(i);
+            boolean sameId = b.ruleId() == null || b.ruleId().equals(a.ruleId());
+            if (!sameId || a.egress() != b.egress() || a.protocol() != b.protocol() || a.fromPort() != b.fromPort()
+                    || a.toPort() != b.toPort() || !a.peer().equals(b.peer())
+                    || !Objects.equals(a.description(), b.description()) || a.index() != b.index()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean sameKeyOrder(Map<String, ?> a, Map<String, ?> b) {
+        if (a.size() != b.size()) {
+            return false;
+        }
+        var ia = a.keySet().iterator();
+        for (String k : b.keySet()) {
+            if (!k.equals(ia.next())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     // ---------------------------------------------------------------- lineage
 
     /** How this world was made from its parent, or null (made by the constructor, or forgotten). */

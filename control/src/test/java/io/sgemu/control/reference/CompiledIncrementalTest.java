@@ -242,6 +242,34 @@ class CompiledIncrementalTest {
         assertThat(t.checks).as("seed %d: checks", seed).isPositive();
     }
 
+    /**
+     * A reloaded world (no lineage) is rebased onto the running one: equal in value to the file's, made by
+     * with-steps for what differs, so that it compiles as a change, and the snapshot agrees with the reference.
+     */
+    @ParameterizedTest
+    @MethodSource("seeds")
+    void aReloadedWorldRebasedOntoTheRunningOneCompilesAsAChange(long seed) {
+        SplittableRandom r = new SplittableRandom(seed ^ 0x5EED);
+        World running = CompiledWorlds.world(r);
+        PolicyCompiler compiler = new PolicyCompiler();
+        PolicySnapshot s = compiler.compile(running, null, null);
+        World edited = running;
+        for (int k = 1 + r.nextInt(4); k > 0; k--) {
+            edited = change(edited, r);
+        }
+        World file = new World(edited.vpcs(), edited.subnets(), edited.networkAcls(), edited.securityGroups(),
+                edited.networkInterfaces(), edited.prefixLists()); // as loaded from files: no lineage
+        World rebased = running.rebasedTo(file);
+        assertThat(rebased).as("seed %d: the rebased world is the file's", seed).isEqualTo(file);
+        if (rebased != file) {
+            assertThat(rebased.changesSince(running, Integer.MAX_VALUE)).as("seed %d: made from the running world", seed)
+                    .isNotNull();
+        }
+        PolicySnapshot n = compiler.compile(rebased, null, s);
+        CompiledDifferentialTest.check(seed, file, null, n, r, 150, new CompiledDifferentialTest.Tally());
+        assertThat(running.rebasedTo(running)).as("seed %d: nothing changed, nothing to do", seed).isSameAs(running);
+    }
+
     private static Map<String, Integer> numbers(World w, PolicySnapshot s) {
         Map<String, Integer> out = new LinkedHashMap<>();
         for (String id : w.networkInterfaces().keySet()) {
