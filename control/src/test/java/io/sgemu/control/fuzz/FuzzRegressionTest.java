@@ -1,0 +1,37 @@
+package io.sgemu.control.fuzz;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sgemu.control.aws.WorldLoader;
+import io.sgemu.control.model.Vpc;
+import io.sgemu.control.model.World;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Inputs the fuzzer found crashing a parser, shrunk, each named after what it exercises: each now loads,
+ * or is refused with the parser's own clear error.
+ */
+class FuzzRegressionTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aVpcCidrBlockAssociationWithoutAStateIsTakenAsAssociated() throws IOException {
+        Path f = dir.resolve("vpcs.json");
+        Files.writeString(f, """
+                {"Vpcs": [{"VpcId": "vpc-1", "CidrBlock": "10.0.0.0/16",
+                           "CidrBlockAssociationSet": [{"CidrBlock": "10.1.0.0/16"}],
+                           "Ipv6CidrBlockAssociationSet": [{"Ipv6CidrBlock": "2600:1f18::/56"}]}]}
+                """);
+        World w = new WorldLoader().load(List.of(f)).world();
+        Vpc vpc = w.vpcs().get("vpc-1");
+        assertThat(vpc.ipv4Cidrs()).extracting(Object::toString).containsExactly("10.0.0.0/16", "10.1.0.0/16");
+        assertThat(vpc.ipv6Cidrs()).extracting(Object::toString).containsExactly("2600:1f18::/56");
+    }
+}
