@@ -1,8 +1,11 @@
 package io.sgemu.control.fuzz;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sgemu.control.aws.WorldLoader;
+import io.sgemu.control.ec2.Ec2Exception;
+import io.sgemu.control.ec2.QueryRequest;
 import io.sgemu.control.model.Vpc;
 import io.sgemu.control.model.World;
 import java.io.IOException;
@@ -33,5 +36,18 @@ class FuzzRegressionTest {
         Vpc vpc = w.vpcs().get("vpc-1");
         assertThat(vpc.ipv4Cidrs()).extracting(Object::toString).containsExactly("10.0.0.0/16", "10.1.0.0/16");
         assertThat(vpc.ipv6Cidrs()).extracting(Object::toString).containsExactly("2600:1f18::/56");
+    }
+
+    @Test
+    void aQueryStringWithABadPercentEscapeIsMalformedQueryString() {
+        for (String form : List.of("Action=DescribeVpcs&VpcId.1=%zz", "Action=DescribeVpcs&Vpc%4", "Act%ion=X",
+                "Action=DescribeVpcs&VpcId.1=%")) {
+            assertThatThrownBy(() -> QueryRequest.decode(form), form)
+                    .isInstanceOfSatisfying(Ec2Exception.class, e -> {
+                        assertThat(e.code()).isEqualTo("MalformedQueryString");
+                        assertThat(e.status()).isEqualTo(400);
+                    })
+                    .hasMessageContaining("syntax error");
+        }
     }
 }
