@@ -92,9 +92,13 @@ public final class QueryRequest {
             if (e.getKey().equals("Action") || e.getKey().equals("Version")) {
                 continue;
             }
-            put(root, e.getKey().split("\\."), 0, e.getValue());
+            // -1: empty segments stay (a name "." is two empty names, not no name at all)
+            put(root, e.getKey().split("\\.", -1), 0, e.getValue());
         }
-        return (ObjectNode) toJson(root);
+        // the top level is an object even when every name in it is a number (no action takes a list there)
+        ObjectNode obj = JsonNodeFactory.instance.objectNode();
+        root.forEach((k, v) -> obj.set(k, toJson(v)));
+        return obj;
     }
 
     @SuppressWarnings("unchecked")

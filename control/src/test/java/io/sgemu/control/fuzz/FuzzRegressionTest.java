@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sgemu.control.aws.WorldLoader;
+import io.sgemu.control.ec2.ControlPlane;
+import io.sgemu.control.ec2.Ec2Api;
 import io.sgemu.control.ec2.Ec2Exception;
 import io.sgemu.control.ec2.QueryRequest;
 import io.sgemu.control.model.Vpc;
@@ -48,6 +50,27 @@ class FuzzRegressionTest {
                         assertThat(e.status()).isEqualTo(400);
                     })
                     .hasMessageContaining("syntax error");
+        }
+    }
+
+    @Test
+    void parameterNamesThatAreOnlyDotsOrOnlyNumbersMakeATreeAndAnEc2Answer() {
+        QueryRequest dots = QueryRequest.decode("Action=DescribeVpcs&.=x&..=y&a..b=z&VpcId.1=vpc-1");
+        assertThat(dots.tree().get("VpcId").get(0).asText()).isEqualTo("vpc-1");
+        assertThat(dots.tree().get("a").get("").get("b").asText()).isEqualTo("z");
+        QueryRequest numbers = QueryRequest.decode("Action=DescribeVpcs&100=acl-1&2=x");
+        assertThat(numbers.tree().isObject()).isTrue();
+        assertThat(numbers.tree().get("100").asText()).isEqualTo("acl-1");
+        assertThat(numbers.list("VpcId")).isEmpty();
+    }
+
+    @Test
+    void aWriteWhoseParametersAreOnlyADotOrANumberIsAnEc2ErrorNotAnInternalError() {
+        Ec2Api api = new Ec2Api(new ControlPlane(ExampleWorld.load(), "us-east-1", snapshot -> { }), "us-east-1");
+        for (String form : List.of("Action=DeleteNetworkAclEntry&Version=2016-11-15&100=acl-1",
+                "Action=DeleteNetworkAclEntry&Version=2016-11-15&.=acl-1&RuleNumber=100&Egress=false")) {
+            assertThatThrownBy(() -> api.handle(QueryRequest.decode(form), "req"), form)
+                    .isInstanceOfSatisfying(Ec2Exception.class, e -> assertThat(e.status()).isEqualTo(400));
         }
     }
 }
