@@ -33,6 +33,8 @@ final class PacketTarget implements FuzzTarget {
     static final int MODES = LINK_TYPES.length + 2;
     /** Outer Ethernet, IPv4 and UDP headers of a tunnelled frame built without VLAN tags. */
     private static final int OUTER_V4 = 14 + 20 + 8;
+    /** Where the third decoding of each input puts the frame (an odd offset: no alignment to lean on). */
+    private static final int RING_OFFSET = 13;
 
     private final PacketDecoder decoder = new PacketDecoder();
     private final DecodedPacket packet = new DecodedPacket();
@@ -70,17 +72,21 @@ final class PacketTarget implements FuzzTarget {
             return;
         }
         int mode = (input[0] & 0xFF) % MODES;
-        byte[] frame = Arrays.copyOfRange(input, 1, input.length);
-        view.wrap(frame);
-        for (int pass = 0; pass < 2; pass++) {
-            // pass 0: the whole frame was captured; pass 1: the original length is unknown (maybe snapped)
-            int original = pass == 0 ? frame.length : Integer.MAX_VALUE;
+        int length = input.length - 1;
+        for (int pass = 0; pass < 3; pass++) {
+            // pass 0: the whole frame was captured; pass 1: the original length is unknown (maybe snapped);
+            // pass 2: the frame at an offset, as the live path's ring hands a datagram over (still at the end)
+            int original = pass == 1 ? Integer.MAX_VALUE : length;
+            int offset = pass == 2 ? RING_OFFSET : 0;
+            byte[] buffer = new byte[offset + length];
+            System.arraycopy(input, 1, buffer, offset, length);
+            view.wrap(buffer);
             if (mode == MODE_VXLAN) {
-                decoder.decodeVxlan(view, 0, frame.length, original, 0, packet);
+                decoder.decodeVxlan(view, offset, length, original, 0, packet);
             } else if (mode == MODE_GENEVE) {
-                decoder.decodeGeneve(view, 0, frame.length, original, 0, packet);
+                decoder.decodeGeneve(view, offset, length, original, 0, packet);
             } else {
-                decoder.decodeFrame(LINK_TYPES[mode], view, 0, frame.length, original, 0, packet);
+                decoder.decodeFrame(LINK_TYPES[mode], view, offset, length, original, 0, packet);
             }
             check();
         }
