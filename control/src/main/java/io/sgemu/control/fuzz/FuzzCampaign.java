@@ -213,7 +213,13 @@ public final class FuzzCampaign {
         return t.getClass().getName() + " " + frames(t.getStackTrace(), t);
     }
 
-    private static String frames(StackTraceElement[] stack, Throwable t) {
+    private static String frames(StackTraceElement[] full, Throwable t) {
+        // the frames above the campaign's own: the worker and the shrinker call the target differently
+        int depth = 0;
+        while (depth < full.length && !full[depth].getClassName().startsWith(FuzzCampaign.class.getName())) {
+            depth++;
+        }
+        StackTraceElement[] stack = Arrays.copyOf(full, depth);
         StringBuilder sb = new StringBuilder();
         int shown = Math.min(3, stack.length);
         for (int i = 0; i < shown; i++) {
