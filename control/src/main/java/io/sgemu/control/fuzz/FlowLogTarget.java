@@ -15,13 +15,20 @@ import java.util.Locale;
 
 /**
  * Flow-log input: {@link FlowLogFrameSource#open} then {@link FlowLogFrameSource#next} (at most
- * {@link #MAX_FRAMES} frames: a record may ask for billions of packets, which is not a bug). Bad input is a
+ * {@link #MAX_FRAMES} frames or {@link #MAX_BYTES} bytes: a record may ask for billions of packets, which is
+ * not a bug). Bad input is a
  * {@link FlowLogInputException} from open and a {@link CaptureFormatException} from next; bad lines are
  * skipped and counted, not thrown.
  */
 final class FlowLogTarget implements FuzzTarget {
 
     static final int MAX_FRAMES = 20_000;
+    /**
+     * Frame bytes drained per input at most: frames over 2 KiB are built afresh for each packet (garbage, not
+     * kept), so a record claiming large packets allocates as much as it makes; the campaign's allocation
+     * bound is meant for what parsing costs, not for the traffic an input rightly asks for.
+     */
+    static final long MAX_BYTES = 16L << 20;
 
     private final Path dir;
     private final Path file;
@@ -60,7 +67,9 @@ final class FlowLogTarget implements FuzzTarget {
     public void run(byte[] input) throws IOException {
         Files.write(file, input);
         try (FlowLogFrameSource source = FlowLogFrameSource.open(List.of(file), true)) {
-            for (int i = 0; i < MAX_FRAMES && source.next(frame); i++) {
+            long bytes = 0;
+            for (int i = 0; i < MAX_FRAMES && bytes < MAX_BYTES && source.next(frame); i++) {
+                bytes += frame.capturedLength;
                 source.progress();
             }
             source.stats().render();
