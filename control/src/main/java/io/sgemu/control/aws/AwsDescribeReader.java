@@ -284,12 +284,18 @@ final class AwsDescribeReader {
     private List<Cidr> ipv6Blocks(LocatedNode set) {
         List<Cidr> out6 = new ArrayList<>();
         for (LocatedNode a : set.elements()) {
-            if (INACTIVE_STATES.contains(a.get("Ipv6CidrBlockState").optText("State"))) {
+            if (inactive(a.get("Ipv6CidrBlockState"))) {
                 continue;
             }
             out6.add(AwsShapes.cidr(a.required("Ipv6CidrBlock"), IpAddress.V6, warn));
         }
         return out6;
+    }
+
+    /** A block association whose state says it is going or gone; one without a state is taken as associated. */
+    private static boolean inactive(LocatedNode blockState) {
+        String state = blockState.optText("State");
+        return state != null && INACTIVE_STATES.contains(state);
     }
 
     private void vpc(LocatedNode v) {
@@ -299,7 +305,7 @@ final class AwsDescribeReader {
             v4.add(AwsShapes.cidr(v.get("CidrBlock"), IpAddress.V4, warn));
         }
         for (LocatedNode a : v.get("CidrBlockAssociationSet").elements()) {
-            if (INACTIVE_STATES.contains(a.get("CidrBlockState").optText("State"))) {
+            if (inactive(a.get("CidrBlockState"))) {
                 continue;
             }
             Cidr c = AwsShapes.cidr(a.required("CidrBlock"), IpAddress.V4, warn);

@@ -37,12 +37,22 @@ public final class QueryRequest {
                     continue;
                 }
                 int eq = pair.indexOf('=');
-                String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-                String v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+                String k = formDecode(eq < 0 ? pair : pair.substring(0, eq));
+                String v = eq < 0 ? "" : formDecode(pair.substring(eq + 1));
                 p.put(k, v);
             }
         }
         return new QueryRequest(p);
+    }
+
+    /** A percent-encoded name or value; a bad escape ({@code %zz}, a cut-off {@code %4}) is EC2's MalformedQueryString. */
+    private static String formDecode(String text) {
+        try {
+            return URLDecoder.decode(text, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new Ec2Exception("MalformedQueryString", "The query string contains a syntax error: "
+                    + e.getMessage() + " in '" + (text.length() > 64 ? text.substring(0, 64) + "..." : text) + "'");
+        }
     }
 
     public static QueryRequest of(Map<String, String> params) {
@@ -82,9 +92,13 @@ public final class QueryRequest {
             if (e.getKey().equals("Action") || e.getKey().equals("Version")) {
                 continue;
             }
-            put(root, e.getKey().split("\\."), 0, e.getValue());
+            // -1: empty segments stay (a name "." is two empty names, not no name at all)
+            put(root, e.getKey().split("\\.", -1), 0, e.getValue());
         }
-        return (ObjectNode) toJson(root);
+        // the top level is an object even when every name in it is a number (no action takes a list there)
+        ObjectNode obj = JsonNodeFactory.instance.objectNode();
+        root.forEach((k, v) -> obj.set(k, toJson(v)));
+        return obj;
     }
 
     @SuppressWarnings("unchecked")
