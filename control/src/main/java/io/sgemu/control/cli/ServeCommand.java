@@ -5,7 +5,10 @@ import io.sgemu.control.compile.PolicyCompiler;
 import io.sgemu.control.model.World;
 import io.sgemu.control.api.AdminJson;
 import io.sgemu.control.api.AdminServer;
+import io.sgemu.control.api.JvmMetrics;
+import io.sgemu.control.api.LatencyWindow;
 import io.sgemu.control.api.LiveMetrics;
+import io.sgemu.control.api.MetricsSource;
 import io.sgemu.control.api.TopTalkers;
 import io.sgemu.control.ec2.ControlPlane;
 import io.sgemu.control.ec2.Credentials;
@@ -298,7 +301,8 @@ final class ServeCommand implements Callable<Integer> {
             watcher = watchOptions.start(world, controlPlane, err);
             if (adminBind != null) {
                 try {
-                    admin = AdminServer.start(adminBind, new LiveMetrics(live, stream), serving::get, ec2Endpoint(adminBind, err),
+                    admin = AdminServer.start(adminBind, MetricsSource.of(new LiveMetrics(live, stream),
+                            new LatencyWindow(live.latency()::cumulative), new JvmMetrics()), serving::get, ec2Endpoint(adminBind, err),
                             new AdminJson(controlPlane::current, live, topTalkers));
                 } catch (IOException e) {
                     throw new UserInputException("--admin: cannot listen on " + outputs.admin + ": " + e.getMessage(), e);
