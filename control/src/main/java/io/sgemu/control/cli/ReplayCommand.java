@@ -243,6 +243,10 @@ final class ReplayCommand implements Callable<Integer> {
                 summaryOut.println(flowLogInput.summary());
             }
             summaryOut.flush();
+            // Never silent: frames that do not add up are a bug worth a loud line on stderr and a failing exit.
+            for (String problem : result.accountingProblems) {
+                err.println("sgemu: ACCOUNTING ERROR: " + problem);
+            }
             if (result.captureError != null) {
                 err.println("sgemu: " + result.captureError);
                 err.println("sgemu: the frames before this point were judged and written.");
@@ -252,6 +256,10 @@ final class ReplayCommand implements Callable<Integer> {
             }
             if (result.captureError != null) {
                 return SgemuCommand.EXIT_INCOMPLETE;
+            }
+            if (!result.accountingProblems.isEmpty()) {
+                err.flush();
+                return SgemuCommand.EXIT_INTERNAL;
             }
         }
         return 0;

@@ -172,6 +172,7 @@ public final class FastReplayer {
                     if (frame.timeNanos > clock) {
                         clock = frame.timeNanos;
                     }
+                    result.framesRead++;
                     pipeline.submit(packet, frame.frameNumber, clock);
                 }
             } catch (CaptureFormatException e) {
@@ -204,6 +205,7 @@ public final class FastReplayer {
             pipeline.expireAll(pipeline.clock());
         }
         result.counters = counters(pipeline.counters(), snapshot, table);
+        result.checkAccount();
         return result;
     }
 
@@ -267,7 +269,10 @@ public final class FastReplayer {
 
         @Override
         public void verdict(long sequence, DecodedPacket packet, FastVerdict v) {
-            result.count(v.action, v.reason == Verdicts.NO_REASON ? null : Verdicts.REASONS[v.reason]);
+            Policy p = current.policy;
+            result.count(v.action, v.stage == Verdicts.NO_STAGE ? null : Verdicts.STAGES[v.stage],
+                    v.reason == Verdicts.NO_REASON ? null : Verdicts.REASONS[v.reason],
+                    v.srcEni == Policy.NONE ? null : p.eniId(v.srcEni), v.dstEni == Policy.NONE ? null : p.eniId(v.dstEni));
             if (ring != null) {
                 ring.delivered(sequence);
                 CaptureOutput out = frameOutputs.forAction(v.action);
@@ -282,7 +287,6 @@ public final class FastReplayer {
             if (verdicts == null || failure != null) {
                 return;
             }
-            Policy p = current.policy;
             try {
                 verdicts.write(sequence, Verdicts.ACTIONS[v.action],
                         v.stage == Verdicts.NO_STAGE ? null : Verdicts.STAGES[v.stage],

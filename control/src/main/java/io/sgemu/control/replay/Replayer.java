@@ -97,6 +97,7 @@ public final class Replayer {
                 if ((frame.frameNumber & (ReplayProgress.EVERY_FRAMES - 1)) == 0) {
                     progress.update(frame.frameNumber, reader.progress());
                 }
+                result.framesRead++;
                 judge(frame, packet, result);
             }
         } catch (CaptureFormatException e) {
@@ -113,6 +114,7 @@ public final class Replayer {
         result.changesApplied = nextChange;
         result.changesPending = changes.size() - nextChange;
         result.counters = evaluator.counters();
+        result.checkAccount();
         return result;
     }
 
@@ -168,21 +170,38 @@ public final class Replayer {
         public List<String> captureWarnings = List.of();
         public Map<String, io.sgemu.control.reference.EniCounters> counters;
 
+        /** Where every frame went, in total and per ENI (the one counter block: see {@link FrameAccount}). */
+        public final FrameAccount account = new FrameAccount();
+        /** Frames the reader delivered, counted in the read loop (independently of the verdicts). */
+        public long framesRead;
+        /** Where the account disagrees with itself or with the stage counters: empty unless there is a bug. */
+        public List<String> accountingProblems = List.of();
+
         void count(Verdict v) {
-            count(v.action().ordinal(), v.action() == io.sgemu.control.reference.Action.SKIP ? v.reason() : null);
+            count(v.action().ordinal(), v.stage() == null ? null : v.stage().label(),
+                    v.action() == io.sgemu.control.reference.Action.ACCEPT ? null : v.reason(), v.srcEniId(), v.dstEniId());
         }
 
-        /** Counts one verdict: {@code action} 0 ACCEPT, 1 REJECT, 2 SKIP (with its reason). */
-        void count(int action, String skipReason) {
+        /**
+         * Counts one verdict, once per frame: {@code action} 0 ACCEPT, 1 REJECT, 2 SKIP; the rejecting stage's
+         * label; the reason of a skip (or of a rejection before any stage); the ENIs of both ends (or null).
+         */
+        void count(int action, String stage, String reason, String srcEni, String dstEni) {
+            account.count(action, stage, reason, srcEni, dstEni);
             frames++;
             switch (action) {
                 case 0 -> accepted++;
                 case 1 -> rejected++;
                 default -> {
                     skipped++;
-                    skippedByReason.merge(skipReason, 1L, Long::sum);
+                    skippedByReason.merge(reason, 1L, Long::sum);
                 }
             }
+        }
+
+        /** Checks the account once the counters are final (see {@link FrameAccount#check}). */
+        void checkAccount() {
+            accountingProblems = account.check(framesRead, counters);
         }
     }
 }
