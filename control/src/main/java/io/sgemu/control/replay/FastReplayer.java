@@ -204,8 +204,21 @@ public final class FastReplayer {
         if (pipeline.clock() != Long.MIN_VALUE) {
             pipeline.expireAll(pipeline.clock());
         }
-        result.counters = counters(pipeline.counters(), snapshot, table);
+        StageCounters stageCounters = pipeline.counters();
+        result.counters = counters(stageCounters, snapshot, table);
         result.checkAccount();
+        // The judges count each frame on its ENIs too, at the judge's one exit: the two counts must agree.
+        java.util.List<String> problems = new java.util.ArrayList<>(result.accountingProblems);
+        for (int eni = 0; eni < snapshot.eniCount(); eni++) {
+            String id = snapshot.eniId(eni);
+            FrameAccount.Tally t = id == null ? null : result.account.enis().get(id);
+            long verdicts = t == null ? 0 : t.frames();
+            if (id != null && verdicts != stageCounters.eniFrames(eni)) {
+                problems.add(id + ": " + verdicts + " frames in the verdicts but the judges counted "
+                        + stageCounters.eniFrames(eni));
+            }
+        }
+        result.accountingProblems = problems;
         return result;
     }
 

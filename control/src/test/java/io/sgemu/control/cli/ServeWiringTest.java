@@ -294,6 +294,25 @@ class ServeWiringTest {
         long skippedByReason = (long) e.value("sgemu_skipped_packets_total{reason=\"no-eni\"}")
                 + (long) e.value("sgemu_skipped_packets_total{reason=\"reserved-address\"}")
                 + (long) e.value("sgemu_skipped_packets_total{reason=\"other\"}");
+        // Per ENI: judged = accepted + rejected + skipped (at least, while traffic flows).
+        int enis = 0;
+        for (String key : e.samples.keySet()) {
+            if (!key.startsWith("sgemu_eni_packets_total{") || !key.contains("outcome=\"judged\"")) {
+                continue;
+            }
+            enis++;
+            long eniJudged = (long) e.value(key);
+            long parts = 0;
+            for (String outcome : new String[] {"accepted", "rejected", "skipped"}) {
+                parts += (long) e.value(key.replace("outcome=\"judged\"", "outcome=\"" + outcome + "\""));
+            }
+            if (exact) {
+                assertThat(parts).as(key).isEqualTo(eniJudged);
+            } else {
+                assertThat(eniJudged).as(key).isGreaterThanOrEqualTo(parts);
+            }
+        }
+        assertThat(enis).as("ENIs with per-ENI packet counts").isPositive();
         String numbers = "received " + received + ", judged " + judged + ", drops " + drops + ", discarded " + discarded
                 + ", accept " + accept + ", reject " + reject + " (by stage " + rejectedByStage + "), skip " + skip
                 + " (by reason " + skippedByReason + ")";
