@@ -206,6 +206,12 @@ public final class FastReplayer {
         }
         StageCounters stageCounters = pipeline.counters();
         result.counters = counters(stageCounters, snapshot, table);
+        for (int eni = 0; eni < snapshot.eniCount(); eni++) {
+            String id = snapshot.eniId(eni);
+            if (id != null && stageCounters.tableFull(eni) > 0) {
+                result.conntrackTableFull.put(id, stageCounters.tableFull(eni));
+            }
+        }
         result.checkAccount();
         // The judges count each frame on its ENIs too, at the judge's one exit: the two counts must agree.
         java.util.List<String> problems = new java.util.ArrayList<>(result.accountingProblems);

@@ -59,6 +59,10 @@ public final class ReplaySummary {
             if (!any) {
                 sb.append(String.format(Locale.ROOT, "%-24s %-20s%n", name, "(no traffic)"));
             }
+            Long tableFull = r.conntrackTableFull.get(name);
+            if (tableFull != null) {
+                sb.append(String.format(Locale.ROOT, "%-24s conntrack_table_full=%d (--conntrack-capacity)%n", "", tableFull));
+            }
             FrameAccount.Tally t = r.account.enis().get(name);
             if (t != null) {
                 sb.append(String.format(Locale.ROOT, "%-24s %s%n", "", identity(t)));

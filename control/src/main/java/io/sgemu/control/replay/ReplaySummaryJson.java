@@ -28,6 +28,7 @@ import java.util.Map;
  *      "conntrack_allowance_exceeded": N,
  *      "conntrack_allowance_available": N,           (only for an ENI with an allowance)
  *      "tracked_connections": N,
+ *      "conntrack_table_full": N,                   (refused at conntrack-allowance: no free table slot)
  *      "frames": {"frames": N, "accepted": N, "rejected": N, "skipped": N,
  *                 "rejected_by_stage": {...}, "skipped_by_reason": {...}}}}}
  * }</pre>
@@ -87,6 +88,7 @@ public final class ReplaySummaryJson {
                     eni.put("conntrack_allowance_available", c.conntrackAllowanceAvailable());
                 }
                 eni.put("tracked_connections", c.trackedConnections());
+                eni.put("conntrack_table_full", r.conntrackTableFull.getOrDefault(e.getKey(), 0L));
                 eni.put("frames", frames(r.account.enis().get(e.getKey())));
                 enis.put(e.getKey(), eni);
             }

@@ -169,6 +169,12 @@ public final class Replayer {
         /** Problems of the capture that did not stop it (frames read despite wrong lengths), one line each. */
         public List<String> captureWarnings = List.of();
         public Map<String, io.sgemu.control.reference.EniCounters> counters;
+        /**
+         * Fast engine: per ENI, packets refused at {@code conntrack-allowance} because the connection-tracking
+         * table had no free slot ({@code --conntrack-capacity}), as opposed to the ENI's own allowance. Empty
+         * for the reference, which has no table size.
+         */
+        public Map<String, Long> conntrackTableFull = new TreeMap<>();
 
         /** Where every frame went, in total and per ENI (the one counter block: see {@link FrameAccount}). */
         public final FrameAccount account = new FrameAccount();

@@ -67,6 +67,9 @@ class ConnTrackFloodTest extends EvaluatorTestSupport {
             assertThat(refused).as(what + ": the flood overflows the table").isGreaterThan(FLOOD - CAPACITY);
             assertThat(a.rejectedPackets(Stage.CONNTRACK_ALLOWANCE)).as(what + ": refusals counted at the stage")
                     .isEqualTo(r.account.total().rejectedBy().get("conntrack-allowance")).isGreaterThanOrEqualTo(refused);
+            assertThat(r.conntrackTableFull.get("eni-a")).as(what + ": counted with its reason, table full")
+                    .isEqualTo(a.rejectedPackets(Stage.CONNTRACK_ALLOWANCE));
+            assertThat(a.conntrackAllowanceExceeded()).as(what + ": no allowance on eni-a").isZero();
             assertThat(a.trackedConnections()).as(what + ": tracked, within the table").isLessThanOrEqualTo(CAPACITY)
                     .isGreaterThanOrEqualTo(ESTABLISHED);
         }
@@ -97,6 +100,7 @@ class ConnTrackFloodTest extends EvaluatorTestSupport {
             assertThat(a.conntrackAllowanceExceeded()).as(what + ": conntrack_allowance_exceeded").isEqualTo(FLOOD);
             assertThat(a.conntrackAllowanceAvailable()).as(what + ": conntrack_allowance_available").isZero();
             assertThat(a.trackedConnections()).as(what + ": tracked").isEqualTo(ESTABLISHED);
+            assertThat(r.conntrackTableFull).as(what + ": the table itself had room").isEmpty();
         }
         assertThat(verdicts.get(1)).as("seed %d: the fast path's verdicts are the reference's", seed).isEqualTo(verdicts.get(0));
     }
