@@ -66,6 +66,8 @@ public final class FastReplayer {
     private Pacer pacer = Pacer.topSpeed();
     private ReplayProgress progress = ReplayProgress.NONE;
     private FrameOutputs frameOutputs = FrameOutputs.NONE;
+    private int flowLogMaxRecords = io.sgemu.dataplane.flowlog.FlowLogAggregator.DEFAULT_MAX_RECORDS_PER_INTERVAL;
+    private int flowRingBytes = RING_BYTES;
     /** Copies of the frames in flight, when frames are written (null otherwise). */
     private FrameRing ring;
 
@@ -85,6 +87,18 @@ public final class FastReplayer {
         this.aggregationInterval = aggregationInterval;
         this.verdicts = verdicts;
         this.conntrackCapacity = conntrackCapacity;
+    }
+
+    /** Flow-log records kept per aggregation interval, over all workers (each gets its share); beyond: SKIPDATA. */
+    public FastReplayer flowLogMaxRecords(int records) {
+        this.flowLogMaxRecords = records;
+        return this;
+    }
+
+    /** The bytes of the ring that carries flow-log records to the writer (a power of two; for tests of a slow sink). */
+    public FastReplayer flowLogRingBytes(int bytes) {
+        this.flowRingBytes = bytes;
+        return this;
     }
 
     /** Copies accepted and rejected frames to these outputs (the caller closes them). */
@@ -132,10 +146,11 @@ public final class FastReplayer {
         AgentRunner writerRunner = null;
         if (flowLogSink != null) {
             ManyToOneRingBuffer flowRing = new ManyToOneRingBuffer(new UnsafeBuffer(
-                    ByteBuffer.allocateDirect(RING_BYTES + RingBufferDescriptor.TRAILER_LENGTH)));
+                    ByteBuffer.allocateDirect(flowRingBytes + RingBufferDescriptor.TRAILER_LENGTH)));
             aggregators = new FastFlowLogAggregator[workers];
             for (int w = 0; w < workers; w++) {
-                aggregators[w] = FastFlowLogAggregator.builder(flowRing, w).intervalSeconds(aggregationInterval).build();
+                aggregators[w] = FastFlowLogAggregator.builder(flowRing, w).intervalSeconds(aggregationInterval)
+                        .maxRecordsPerInterval(FastFlowLogAggregator.perWorkerCapacity(flowLogMaxRecords, workers)).build();
             }
             writer = FlowLogWriterAgent.builder(flowRing, workers, flowLogSink).intervalSeconds(aggregationInterval)
                     .enis(current::flowLogEni).build();
@@ -186,6 +201,8 @@ public final class FastReplayer {
                     Thread.onSpinWait();
                 }
                 writerRunner.close();
+                result.flowLogs = new Replayer.FlowLogLoss(writer.okRecords(), writer.skipDataRecords(),
+                        writer.ringLostRecords(), writer.ringLostPackets(), writer.capacityLostObservations());
             }
         }
         if (ordered.failure != null) {

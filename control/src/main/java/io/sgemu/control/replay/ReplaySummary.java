@@ -82,6 +82,12 @@ public final class ReplaySummary {
         reasons(sb, r.skippedByReason);
         sb.append(System.lineSeparator());
         sb.append("total ").append(identity(r.account.total())).append(System.lineSeparator());
+        if (r.flowLogs != null && (r.flowLogs.skipDataRecords() > 0 || r.flowLogs.lostPackets() > 0)) {
+            sb.append(String.format(Locale.ROOT,
+                    "flow logs: %d records, %d SKIPDATA (lost: %d records of %d packets to a slow writer, %d packets beyond the"
+                            + " per-interval capacity)%n", r.flowLogs.okRecords(), r.flowLogs.skipDataRecords(),
+                    r.flowLogs.ringLostRecords(), r.flowLogs.ringLostPackets(), r.flowLogs.lostObservations()));
+        }
         for (String problem : r.accountingProblems) {
             sb.append("ACCOUNTING ERROR: ").append(problem).append(System.lineSeparator());
         }

@@ -19,6 +19,8 @@ import java.util.Map;
  *  "rejected_by_stage": {"STAGE" | "fragment-without-first": N, ...},
  *  "skipped_by_reason": {"REASON": N, ...},
  *  "accounting": {"ok": true|false, "problems": ["MESSAGE", ...]},
+ *  "flow_logs": {"ok_records": N, "skipdata_records": N, "ring_lost_records": N,    (only with flow logs)
+ *                "ring_lost_packets": N, "capacity_lost_observations": N},
  *  "changes_applied": N, "changes_pending": N,
  *  "capture_error": "MESSAGE",                   (only when the capture broke off)
  *  "capture_warnings": ["MESSAGE", ...],         (only when frames had inconsistent lengths, read whole)
@@ -59,6 +61,15 @@ public final class ReplaySummaryJson {
         accounting.put("ok", r.accountingProblems.isEmpty());
         accounting.put("problems", r.accountingProblems);
         m.put("accounting", accounting);
+        if (r.flowLogs != null) {
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put("ok_records", r.flowLogs.okRecords());
+            f.put("skipdata_records", r.flowLogs.skipDataRecords());
+            f.put("ring_lost_records", r.flowLogs.ringLostRecords());
+            f.put("ring_lost_packets", r.flowLogs.ringLostPackets());
+            f.put("capacity_lost_observations", r.flowLogs.lostObservations());
+            m.put("flow_logs", f);
+        }
         m.put("changes_applied", r.changesApplied);
         m.put("changes_pending", r.changesPending);
         if (r.captureError != null) {

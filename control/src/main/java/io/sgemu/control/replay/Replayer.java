@@ -106,6 +106,8 @@ public final class Replayer {
         progress.done(frame.frameNumber);
         if (flowLogs != null) {
             flowLogs.finish();
+            result.flowLogs = new FlowLogLoss(flowLogs.emittedRecords() - flowLogs.skipDataRecords() - flowLogs.noDataRecords(),
+                    flowLogs.skipDataRecords(), 0, 0, flowLogs.lostObservations());
         }
         if (verdicts != null) {
             verdicts.close();
@@ -154,6 +156,26 @@ public final class Replayer {
         }
     }
 
+    /**
+     * Flow-log records written and lost: records lost to a full hand-off ring (the writer or its sink too
+     * slow) and observations lost to the per-interval capacity are never silent, each ENI and interval
+     * with a loss gets a SKIPDATA record; these are the counts behind them.
+     *
+     * @param okRecords        OK records written
+     * @param skipDataRecords  SKIPDATA records written
+     * @param ringLostRecords  records the full ring did not take (fast engine)
+     * @param ringLostPackets  packets of those records
+     * @param lostObservations observations (packets) of new flows beyond the per-interval capacity
+     */
+    public record FlowLogLoss(long okRecords, long skipDataRecords, long ringLostRecords, long ringLostPackets,
+                              long lostObservations) {
+
+        /** Packets logged in no OK record. */
+        public long lostPackets() {
+            return ringLostPackets + lostObservations;
+        }
+    }
+
     /** What a replay did, for the summary. */
     public static final class ReplayResult {
         public long frames;
@@ -175,6 +197,8 @@ public final class Replayer {
          * for the reference, which has no table size.
          */
         public Map<String, Long> conntrackTableFull = new TreeMap<>();
+        /** What flow logging wrote and lost (null when no flow logs were wanted). */
+        public FlowLogLoss flowLogs;
 
         /** Where every frame went, in total and per ENI (the one counter block: see {@link FrameAccount}). */
         public final FrameAccount account = new FrameAccount();
