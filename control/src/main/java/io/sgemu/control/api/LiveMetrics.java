@@ -1,6 +1,7 @@
 package io.sgemu.control.api;
 
 import io.sgemu.dataplane.flowlog.FlowLogStreamServer;
+import io.sgemu.dataplane.flowlog.FlowLogWriterAgent;
 import io.sgemu.dataplane.io.LiveCounters;
 import io.sgemu.dataplane.io.LiveDataplane;
 import io.sgemu.dataplane.pipeline.Verdicts;
@@ -19,6 +20,8 @@ import java.util.Objects;
  *   <li>{@value #QUEUE_BYTES} ({@code worker}): bytes waiting in each worker's ring (a datagram takes its
  *       length plus 48 bytes of headers, rounded up to 8);</li>
  *   <li>{@value PipelineMetrics#LATENCY}: a summary of the time from a datagram's receipt to its verdict;</li>
+ *   <li>with flow logs, {@value #FLOW_LOG_RECORDS} ({@code status} = OK|SKIPDATA), {@value #FLOW_LOG_LOST_PACKETS}
+ *       ({@code cause} = slow-writer|capacity) and {@value #FLOW_LOG_LOST_RECORDS};</li>
  *   <li>with a flow-log stream, its client and loss families.</li>
  * </ul>
  *
@@ -42,6 +45,9 @@ public final class LiveMetrics implements MetricsSource {
     public static final String IO_ERRORS = "sgemu_io_errors_total";
     public static final String QUEUE_BYTES = "sgemu_worker_queue_bytes";
     public static final String REJECTED = "sgemu_rejected_packets_total";
+    public static final String FLOW_LOG_RECORDS = "sgemu_flow_log_records_total";
+    public static final String FLOW_LOG_LOST_PACKETS = "sgemu_flow_log_lost_packets_total";
+    public static final String FLOW_LOG_LOST_RECORDS = "sgemu_flow_log_lost_records_total";
 
     /**
      * The drops of datagrams before any worker judged them (the reasons of {@value PipelineMetrics#DROPS} that
@@ -156,6 +162,18 @@ public final class LiveMetrics implements MetricsSource {
             out.sample(queues[w], "worker", Integer.toString(w));
         }
         PipelineMetrics.latency(out, live.latency().cumulative());
+        FlowLogWriterAgent writer = live.flowLogWriter();
+        if (writer != null) {
+            // Never silent (SEMANTICS.md section 6): what the flow logs lost, behind their SKIPDATA records.
+            out.counter(FLOW_LOG_RECORDS, "Flow-log records written, by log-status.");
+            out.sample(writer.okRecords(), "status", "OK");
+            out.sample(writer.skipDataRecords(), "status", "SKIPDATA");
+            out.counter(FLOW_LOG_LOST_PACKETS, "Packets in no flow-log record, by cause (each shown by a SKIPDATA record).");
+            out.sample(writer.ringLostPackets(), "cause", "slow-writer");
+            out.sample(writer.capacityLostObservations(), "cause", "capacity");
+            out.counter(FLOW_LOG_LOST_RECORDS, "Flow-log records lost because the writer (or its sink) was too slow.");
+            out.sample(writer.ringLostRecords());
+        }
         if (stream != null) {
             PipelineMetrics.flowLogStream(out, stream);
         }
