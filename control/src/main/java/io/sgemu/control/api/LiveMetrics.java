@@ -1,8 +1,11 @@
 package io.sgemu.control.api;
 
 import io.sgemu.dataplane.flowlog.FlowLogStreamServer;
+import io.sgemu.dataplane.flowlog.FlowLogWriterAgent;
 import io.sgemu.dataplane.io.LiveCounters;
 import io.sgemu.dataplane.io.LiveDataplane;
+import io.sgemu.dataplane.pipeline.Verdicts;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -17,6 +20,8 @@ import java.util.Objects;
  *   <li>{@value #QUEUE_BYTES} ({@code worker}): bytes waiting in each worker's ring (a datagram takes its
  *       length plus 48 bytes of headers, rounded up to 8);</li>
  *   <li>{@value PipelineMetrics#LATENCY}: a summary of the time from a datagram's receipt to its verdict;</li>
+ *   <li>with flow logs, {@value #FLOW_LOG_RECORDS} ({@code status} = OK|SKIPDATA), {@value #FLOW_LOG_LOST_PACKETS}
+ *       ({@code cause} = slow-writer|capacity) and {@value #FLOW_LOG_LOST_RECORDS};</li>
  *   <li>with a flow-log stream, its client and loss families.</li>
  * </ul>
  *
@@ -39,6 +44,18 @@ public final class LiveMetrics implements MetricsSource {
     public static final String ENDPOINT_TABLE_FULL = "sgemu_endpoint_table_full_total";
     public static final String IO_ERRORS = "sgemu_io_errors_total";
     public static final String QUEUE_BYTES = "sgemu_worker_queue_bytes";
+    public static final String REJECTED = "sgemu_rejected_packets_total";
+    public static final String FLOW_LOG_RECORDS = "sgemu_flow_log_records_total";
+    public static final String FLOW_LOG_LOST_PACKETS = "sgemu_flow_log_lost_packets_total";
+    public static final String FLOW_LOG_LOST_RECORDS = "sgemu_flow_log_lost_records_total";
+
+    /**
+     * The drops of datagrams before any worker judged them (the reasons of {@value PipelineMetrics#DROPS} that
+     * are in the identity {@code received = judged + discarded + these}; no-endpoint and send-backlog count
+     * accepted packets that could not be forwarded).
+     */
+    public static final List<String> DROPS_BEFORE_JUDGING = List.of("malformed-vxlan", "malformed-geneve", "malformed",
+            "not-ip", "unknown-vni", "queue-full", "too-large");
 
     /** The live counters reported as drops, and their reason labels. */
     private static final int[] DROP_COUNTERS = {
@@ -62,44 +79,101 @@ public final class LiveMetrics implements MetricsSource {
         return LiveCounters.name(counter).substring("dropped.".length());
     }
 
+    /**
+     * Reads the counters parts first, totals last, so that one scrape can be checked on its own (see
+     * {@link LiveCounters}): the workers count a total before its parts, the receiver counts a datagram
+     * received before it drops it or hands it on. What a scraper may rely on, from any single scrape:
+     * <pre>
+     *   {@value #JUDGED} &gt;= sum of {@value #VERDICTS}
+     *   {@value #VERDICTS}{verdict="reject"} &gt;= sum of {@value #REJECTED}
+     *   {@value #VERDICTS}{verdict="skip"} &gt;= sum of {@value #SKIPPED}
+     *   {@value #RECEIVED} &gt;= {@value #JUDGED} + {@value #DISCARDED} + the drops before judging
+     *                                             ({@link #DROPS_BEFORE_JUDGING})
+     * </pre>
+     * with equality once traffic has stopped and the queues are empty. The per-ENI stage families are
+     * written by the workers plainly, while judging (after {@code judged}, before the verdict totals): they
+     * are read between the verdicts and {@code judged}, so, on hardware that keeps stores in order (x86),
+     * every verdict a scrape shows has its stage counts in it, and no stage count is missing its
+     * {@code judged}; elsewhere they may be a moment stale.
+     */
     @Override
     public void writeMetrics(MetricsWriter out) {
-        pipeline.writeMetrics(out);
         LiveCounters c = live.counters();
+        // Parts first: reasons and stages, then the verdict totals.
+        long[] v = new long[LiveCounters.COUNT];
+        for (int s = 0; s < Verdicts.STAGE_COUNT; s++) {
+            v[LiveCounters.REJECTED_AT + s] = c.get(LiveCounters.REJECTED_AT + s);
+        }
+        for (int i : new int[] {LiveCounters.REJECTED_BEFORE_STAGES, LiveCounters.SKIPPED_NO_ENI,
+            LiveCounters.SKIPPED_RESERVED, LiveCounters.SKIPPED_OTHER, LiveCounters.FORWARDED,
+            LiveCounters.DROPPED_NO_ENDPOINT, LiveCounters.DROPPED_SEND_BACKLOG,
+            LiveCounters.ACCEPTED, LiveCounters.REJECTED, LiveCounters.SKIPPED}) {
+            v[i] = c.get(i);
+        }
+        pipeline.writeMetrics(out);
+        // Then judged, then what the receivers count, received last.
+        v[LiveCounters.JUDGED] = c.get(LiveCounters.JUDGED);
+        for (int i : DROP_COUNTERS) {
+            v[i] = c.get(i);
+        }
+        for (int i : new int[] {LiveCounters.DISCARDED, LiveCounters.ENDPOINT_MOVES, LiveCounters.ENDPOINT_TABLE_FULL,
+            LiveCounters.IO_ERRORS}) {
+            v[i] = c.get(i);
+        }
+        v[LiveCounters.RECEIVED] = c.get(LiveCounters.RECEIVED);
+
         out.counter(RECEIVED, "Datagrams read from the listeners.");
-        out.sample(c.get(LiveCounters.RECEIVED));
+        out.sample(v[LiveCounters.RECEIVED]);
         out.counter(JUDGED, "Packets judged by the workers.");
-        out.sample(c.get(LiveCounters.JUDGED));
+        out.sample(v[LiveCounters.JUDGED]);
         out.counter(VERDICTS, "Judged packets by verdict (skip: traffic of no ENI, or to reserved addresses).");
-        out.sample(c.get(LiveCounters.ACCEPTED), "verdict", "accept");
-        out.sample(c.get(LiveCounters.REJECTED), "verdict", "reject");
-        out.sample(c.get(LiveCounters.SKIPPED), "verdict", "skip");
+        out.sample(v[LiveCounters.ACCEPTED], "verdict", "accept");
+        out.sample(v[LiveCounters.REJECTED], "verdict", "reject");
+        out.sample(v[LiveCounters.SKIPPED], "verdict", "skip");
+        out.counter(REJECTED, "Rejected packets by the stage that rejected them (or fragment-without-first).");
+        for (int s = 0; s < Verdicts.STAGE_COUNT; s++) {
+            out.sample(v[LiveCounters.REJECTED_AT + s], "stage", Verdicts.STAGES[s]);
+        }
+        out.sample(v[LiveCounters.REJECTED_BEFORE_STAGES], "stage", Verdicts.REASONS[Verdicts.FRAGMENT_WITHOUT_FIRST]);
         out.counter(FORWARDED, "Accepted packets sent on to a tunnel endpoint.");
-        out.sample(c.get(LiveCounters.FORWARDED));
+        out.sample(v[LiveCounters.FORWARDED]);
         out.counter(DISCARDED, "Datagrams dropped unread (--discard).");
-        out.sample(c.get(LiveCounters.DISCARDED));
+        out.sample(v[LiveCounters.DISCARDED]);
         String[] reasons = new String[DROP_COUNTERS.length];
         long[] counts = new long[DROP_COUNTERS.length];
         for (int i = 0; i < DROP_COUNTERS.length; i++) {
             reasons[i] = dropReason(DROP_COUNTERS[i]);
-            counts[i] = c.get(DROP_COUNTERS[i]);
+            counts[i] = v[DROP_COUNTERS[i]];
         }
         PipelineMetrics.drops(out, reasons, counts);
         out.counter(SKIPPED, "Packets judged but neither accepted nor rejected, per reason.");
-        out.sample(c.get(LiveCounters.SKIPPED_NO_ENI), "reason", "no-eni");
-        out.sample(c.get(LiveCounters.SKIPPED_RESERVED), "reason", "reserved-address");
+        out.sample(v[LiveCounters.SKIPPED_NO_ENI], "reason", "no-eni");
+        out.sample(v[LiveCounters.SKIPPED_RESERVED], "reason", "reserved-address");
+        out.sample(v[LiveCounters.SKIPPED_OTHER], "reason", "other");
         out.counter(ENDPOINT_MOVES, "ENIs seen behind another tunnel endpoint than the one learned before.");
-        out.sample(c.get(LiveCounters.ENDPOINT_MOVES));
+        out.sample(v[LiveCounters.ENDPOINT_MOVES]);
         out.counter(ENDPOINT_TABLE_FULL, "Source endpoints not learned because the endpoint table was full.");
-        out.sample(c.get(LiveCounters.ENDPOINT_TABLE_FULL));
+        out.sample(v[LiveCounters.ENDPOINT_TABLE_FULL]);
         out.counter(IO_ERRORS, "Errors the listeners' sockets reported (failed sends, read errors).");
-        out.sample(c.get(LiveCounters.IO_ERRORS));
+        out.sample(v[LiveCounters.IO_ERRORS]);
         out.gauge(QUEUE_BYTES, "Bytes of datagrams waiting in each worker's queue.");
         long[] queues = live.queueBytes();
         for (int w = 0; w < queues.length; w++) {
             out.sample(queues[w], "worker", Integer.toString(w));
         }
         PipelineMetrics.latency(out, live.latency().cumulative());
+        FlowLogWriterAgent writer = live.flowLogWriter();
+        if (writer != null) {
+            // Never silent (SEMANTICS.md section 6): what the flow logs lost, behind their SKIPDATA records.
+            out.counter(FLOW_LOG_RECORDS, "Flow-log records written, by log-status.");
+            out.sample(writer.okRecords(), "status", "OK");
+            out.sample(writer.skipDataRecords(), "status", "SKIPDATA");
+            out.counter(FLOW_LOG_LOST_PACKETS, "Packets in no flow-log record, by cause (each shown by a SKIPDATA record).");
+            out.sample(writer.ringLostPackets(), "cause", "slow-writer");
+            out.sample(writer.capacityLostObservations(), "cause", "capacity");
+            out.counter(FLOW_LOG_LOST_RECORDS, "Flow-log records lost because the writer (or its sink) was too slow.");
+            out.sample(writer.ringLostRecords());
+        }
         if (stream != null) {
             PipelineMetrics.flowLogStream(out, stream);
         }

@@ -43,6 +43,9 @@ public final class PipelineMetrics implements MetricsSource {
     public static final String LATENCY = "sgemu_ingest_to_verdict_latency_seconds";
     public static final String STREAM_CLIENTS = "sgemu_flow_log_stream_clients";
     public static final String STREAM_LOST = "sgemu_flow_log_stream_lost_records_total";
+    public static final String ENI_PACKETS = "sgemu_eni_packets_total";
+    /** The {@code outcome} labels of {@value #ENI_PACKETS}, by {@link Verdicts} action. */
+    private static final String[] OUTCOMES = {"accepted", "rejected", "skipped"};
 
     private final Supplier<? extends Policy> policy;
     private final List<StageCounters> workers;
@@ -65,6 +68,33 @@ public final class PipelineMetrics implements MetricsSource {
         Policy p = policy.get();
         int enis = p.eniCount();
         StageCounters[] cs = workers.toArray(new StageCounters[0]);
+
+        // Per ENI: judged = accepted + rejected + skipped (skipped: reserved traffic). Parts read before the
+        // total, as the workers write the total first: one scrape never shows judged below its parts (on
+        // x86, whose stores stay in order; the counters are plain longs).
+        long[] parts = new long[enis * OUTCOMES.length];
+        for (int eni = 0; eni < enis; eni++) {
+            for (int a = 0; a < OUTCOMES.length; a++) {
+                for (StageCounters c : cs) {
+                    parts[eni * OUTCOMES.length + a] += c.eniFrames(eni, a);
+                }
+            }
+        }
+        out.counter(ENI_PACKETS, "Packets with the ENI at either end: judged, and by outcome (judged = accepted + rejected + skipped).");
+        for (int eni = 0; eni < enis; eni++) {
+            String id = p.eniId(eni);
+            if (id == null) {
+                continue;
+            }
+            long judged = 0;
+            for (StageCounters c : cs) {
+                judged += c.eniFrames(eni);
+            }
+            out.sample(judged, "eni", id, "outcome", "judged");
+            for (int a = 0; a < OUTCOMES.length; a++) {
+                out.sample(parts[eni * OUTCOMES.length + a], "eni", id, "outcome", OUTCOMES[a]);
+            }
+        }
 
         out.counter(STAGE_PACKETS, "Packets each stage accepted or rejected, per ENI.");
         perStage(out, p, cs, (c, eni, s, accepted) -> accepted ? c.acceptedPackets(eni, s) : c.rejectedPackets(eni, s));

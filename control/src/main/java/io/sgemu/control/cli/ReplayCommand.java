@@ -136,6 +136,12 @@ final class ReplayCommand implements Callable<Integer> {
                 + "A new connection that finds no free slot is refused at the conntrack-allowance stage.")
     int conntrackCapacity;
 
+    @Option(names = "--flow-log-max-records", paramLabel = "RECORDS", defaultValue = "1000000",
+            description = "Flow-log records (distinct flows) kept per aggregation interval (default ${DEFAULT-VALUE}; "
+                + "the fast engine gives each worker its share). Packets of new flows beyond it are not logged: "
+                + "their ENI gets a SKIPDATA record for the interval, and the summary counts them.")
+    int flowLogMaxRecords;
+
     @Mixin
     ProgressOptions progressOptions;
 
@@ -166,6 +172,9 @@ final class ReplayCommand implements Callable<Integer> {
         }
         if (conntrackCapacity < 1024) {
             throw new UserInputException("--conntrack-capacity must be at least 1024");
+        }
+        if (flowLogMaxRecords < 1) {
+            throw new UserInputException("--flow-log-max-records must be at least 1");
         }
         if (tcpCloseLinger < 0) {
             throw new UserInputException("--tcp-close-linger must not be negative");
@@ -218,12 +227,13 @@ final class ReplayCommand implements Callable<Integer> {
             ReplayResult result;
             try {
                 if (engine.equals("reference")) {
-                    FlowLogAggregator aggregator = flowSink == null ? null : new FlowLogAggregator(aggregationInterval, flowSink);
+                    FlowLogAggregator aggregator = flowSink == null ? null : FlowLogAggregator.builder(flowSink)
+                            .intervalSeconds(aggregationInterval).maxRecordsPerInterval(flowLogMaxRecords).build();
                     result = new Replayer(loaded.world(), changeList, settings, aggregator, verdictWriter)
                             .writeFrames(frameOutputs).pace(pacer).progress(progress).run(input);
                 } else {
                     result = new FastReplayer(loaded.world(), changeList, settings, workers, flowSink, aggregationInterval,
-                            verdictWriter, conntrackCapacity).writeFrames(frameOutputs).pace(pacer).progress(progress)
+                            verdictWriter, conntrackCapacity).flowLogMaxRecords(flowLogMaxRecords).writeFrames(frameOutputs).pace(pacer).progress(progress)
                             .run(input);
                 }
             } catch (CaptureFormatException | CaptureOutput.CaptureOutputException e) {
@@ -243,6 +253,10 @@ final class ReplayCommand implements Callable<Integer> {
                 summaryOut.println(flowLogInput.summary());
             }
             summaryOut.flush();
+            // Never silent: frames that do not add up are a bug worth a loud line on stderr and a failing exit.
+            for (String problem : result.accountingProblems) {
+                err.println("sgemu: ACCOUNTING ERROR: " + problem);
+            }
             if (result.captureError != null) {
                 err.println("sgemu: " + result.captureError);
                 err.println("sgemu: the frames before this point were judged and written.");
@@ -252,6 +266,10 @@ final class ReplayCommand implements Callable<Integer> {
             }
             if (result.captureError != null) {
                 return SgemuCommand.EXIT_INCOMPLETE;
+            }
+            if (!result.accountingProblems.isEmpty()) {
+                err.flush();
+                return SgemuCommand.EXIT_INTERNAL;
             }
         }
         return 0;

@@ -66,6 +66,8 @@ public final class FastReplayer {
     private Pacer pacer = Pacer.topSpeed();
     private ReplayProgress progress = ReplayProgress.NONE;
     private FrameOutputs frameOutputs = FrameOutputs.NONE;
+    private int flowLogMaxRecords = io.sgemu.dataplane.flowlog.FlowLogAggregator.DEFAULT_MAX_RECORDS_PER_INTERVAL;
+    private int flowRingBytes = RING_BYTES;
     /** Copies of the frames in flight, when frames are written (null otherwise). */
     private FrameRing ring;
 
@@ -85,6 +87,18 @@ public final class FastReplayer {
         this.aggregationInterval = aggregationInterval;
         this.verdicts = verdicts;
         this.conntrackCapacity = conntrackCapacity;
+    }
+
+    /** Flow-log records kept per aggregation interval, over all workers (each gets its share); beyond: SKIPDATA. */
+    public FastReplayer flowLogMaxRecords(int records) {
+        this.flowLogMaxRecords = records;
+        return this;
+    }
+
+    /** The bytes of the ring that carries flow-log records to the writer (a power of two; for tests of a slow sink). */
+    public FastReplayer flowLogRingBytes(int bytes) {
+        this.flowRingBytes = bytes;
+        return this;
     }
 
     /** Copies accepted and rejected frames to these outputs (the caller closes them). */
@@ -132,10 +146,11 @@ public final class FastReplayer {
         AgentRunner writerRunner = null;
         if (flowLogSink != null) {
             ManyToOneRingBuffer flowRing = new ManyToOneRingBuffer(new UnsafeBuffer(
-                    ByteBuffer.allocateDirect(RING_BYTES + RingBufferDescriptor.TRAILER_LENGTH)));
+                    ByteBuffer.allocateDirect(flowRingBytes + RingBufferDescriptor.TRAILER_LENGTH)));
             aggregators = new FastFlowLogAggregator[workers];
             for (int w = 0; w < workers; w++) {
-                aggregators[w] = FastFlowLogAggregator.builder(flowRing, w).intervalSeconds(aggregationInterval).build();
+                aggregators[w] = FastFlowLogAggregator.builder(flowRing, w).intervalSeconds(aggregationInterval)
+                        .maxRecordsPerInterval(FastFlowLogAggregator.perWorkerCapacity(flowLogMaxRecords, workers)).build();
             }
             writer = FlowLogWriterAgent.builder(flowRing, workers, flowLogSink).intervalSeconds(aggregationInterval)
                     .enis(current::flowLogEni).build();
@@ -172,6 +187,7 @@ public final class FastReplayer {
                     if (frame.timeNanos > clock) {
                         clock = frame.timeNanos;
                     }
+                    result.framesRead++;
                     pipeline.submit(packet, frame.frameNumber, clock);
                 }
             } catch (CaptureFormatException e) {
@@ -185,6 +201,8 @@ public final class FastReplayer {
                     Thread.onSpinWait();
                 }
                 writerRunner.close();
+                result.flowLogs = new Replayer.FlowLogLoss(writer.okRecords(), writer.skipDataRecords(),
+                        writer.ringLostRecords(), writer.ringLostPackets(), writer.capacityLostObservations());
             }
         }
         if (ordered.failure != null) {
@@ -203,7 +221,27 @@ public final class FastReplayer {
         if (pipeline.clock() != Long.MIN_VALUE) {
             pipeline.expireAll(pipeline.clock());
         }
-        result.counters = counters(pipeline.counters(), snapshot, table);
+        StageCounters stageCounters = pipeline.counters();
+        result.counters = counters(stageCounters, snapshot, table);
+        for (int eni = 0; eni < snapshot.eniCount(); eni++) {
+            String id = snapshot.eniId(eni);
+            if (id != null && stageCounters.tableFull(eni) > 0) {
+                result.conntrackTableFull.put(id, stageCounters.tableFull(eni));
+            }
+        }
+        result.checkAccount();
+        // The judges count each frame on its ENIs too, at the judge's one exit: the two counts must agree.
+        java.util.List<String> problems = new java.util.ArrayList<>(result.accountingProblems);
+        for (int eni = 0; eni < snapshot.eniCount(); eni++) {
+            String id = snapshot.eniId(eni);
+            FrameAccount.Tally t = id == null ? null : result.account.enis().get(id);
+            long verdicts = t == null ? 0 : t.frames();
+            if (id != null && verdicts != stageCounters.eniFrames(eni)) {
+                problems.add(id + ": " + verdicts + " frames in the verdicts but the judges counted "
+                        + stageCounters.eniFrames(eni));
+            }
+        }
+        result.accountingProblems = problems;
         return result;
     }
 
@@ -267,7 +305,10 @@ public final class FastReplayer {
 
         @Override
         public void verdict(long sequence, DecodedPacket packet, FastVerdict v) {
-            result.count(v.action, v.reason == Verdicts.NO_REASON ? null : Verdicts.REASONS[v.reason]);
+            Policy p = current.policy;
+            result.count(v.action, v.stage == Verdicts.NO_STAGE ? null : Verdicts.STAGES[v.stage],
+                    v.reason == Verdicts.NO_REASON ? null : Verdicts.REASONS[v.reason],
+                    v.srcEni == Policy.NONE ? null : p.eniId(v.srcEni), v.dstEni == Policy.NONE ? null : p.eniId(v.dstEni));
             if (ring != null) {
                 ring.delivered(sequence);
                 CaptureOutput out = frameOutputs.forAction(v.action);
@@ -282,7 +323,6 @@ public final class FastReplayer {
             if (verdicts == null || failure != null) {
                 return;
             }
-            Policy p = current.policy;
             try {
                 verdicts.write(sequence, Verdicts.ACTIONS[v.action],
                         v.stage == Verdicts.NO_STAGE ? null : Verdicts.STAGES[v.stage],

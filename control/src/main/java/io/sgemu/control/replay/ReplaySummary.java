@@ -15,6 +15,30 @@ public final class ReplaySummary {
     private ReplaySummary() {
     }
 
+    /** {@code frames N = accepted A + rejected R (stage n, ...) + skipped S (reason n, ...)}. */
+    static String identity(FrameAccount.Tally t) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("frames ").append(t.frames()).append(" = accepted ").append(t.accepted())
+                .append(" + rejected ").append(t.rejected());
+        reasons(sb, t.rejectedBy());
+        sb.append(" + skipped ").append(t.skipped());
+        reasons(sb, t.skippedBy());
+        return sb.toString();
+    }
+
+    private static void reasons(StringBuilder sb, Map<String, Long> byReason) {
+        if (byReason.isEmpty()) {
+            return;
+        }
+        sb.append(" (");
+        boolean first = true;
+        for (Map.Entry<String, Long> e : byReason.entrySet()) {
+            sb.append(first ? "" : ", ").append(e.getKey()).append(' ').append(e.getValue());
+            first = false;
+        }
+        sb.append(')');
+    }
+
     public static String render(ReplayResult r) {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "%-24s %-20s %12s %12s %12s %12s%n", "ENI", "stage", "acc.packets",
@@ -35,23 +59,38 @@ public final class ReplaySummary {
             if (!any) {
                 sb.append(String.format(Locale.ROOT, "%-24s %-20s%n", name, "(no traffic)"));
             }
+            Long tableFull = r.conntrackTableFull.get(name);
+            if (tableFull != null) {
+                sb.append(String.format(Locale.ROOT, "%-24s conntrack_table_full=%d (--conntrack-capacity)%n", "", tableFull));
+            }
+            FrameAccount.Tally t = r.account.enis().get(name);
+            if (t != null) {
+                sb.append(String.format(Locale.ROOT, "%-24s %s%n", "", identity(t)));
+            }
             if (c.conntrackAllowanceExceeded() > 0 || c.conntrackAllowanceAvailable() >= 0) {
                 sb.append(String.format(Locale.ROOT, "%-24s conntrack_allowance_exceeded=%d conntrack_allowance_available=%d%n",
                         "", c.conntrackAllowanceExceeded(), c.conntrackAllowanceAvailable()));
             }
         }
+        for (Map.Entry<String, FrameAccount.Tally> e : r.account.enis().entrySet()) {
+            if (r.counters == null || !r.counters.containsKey(e.getKey())) {
+                sb.append(String.format(Locale.ROOT, "%-24s %s%n", e.getKey(), identity(e.getValue())));
+            }
+        }
         sb.append(String.format(Locale.ROOT, "frames: %d  accepted: %d  rejected: %d  skipped: %d", r.frames, r.accepted,
                 r.rejected, r.skipped));
-        if (!r.skippedByReason.isEmpty()) {
-            sb.append(" (");
-            boolean first = true;
-            for (Map.Entry<String, Long> e : r.skippedByReason.entrySet()) {
-                sb.append(first ? "" : ", ").append(e.getKey()).append(' ').append(e.getValue());
-                first = false;
-            }
-            sb.append(')');
-        }
+        reasons(sb, r.skippedByReason);
         sb.append(System.lineSeparator());
+        sb.append("total ").append(identity(r.account.total())).append(System.lineSeparator());
+        if (r.flowLogs != null && (r.flowLogs.skipDataRecords() > 0 || r.flowLogs.lostPackets() > 0)) {
+            sb.append(String.format(Locale.ROOT,
+                    "flow logs: %d records, %d SKIPDATA (lost: %d records of %d packets to a slow writer, %d packets beyond the"
+                            + " per-interval capacity)%n", r.flowLogs.okRecords(), r.flowLogs.skipDataRecords(),
+                    r.flowLogs.ringLostRecords(), r.flowLogs.ringLostPackets(), r.flowLogs.lostObservations()));
+        }
+        for (String problem : r.accountingProblems) {
+            sb.append("ACCOUNTING ERROR: ").append(problem).append(System.lineSeparator());
+        }
         if (r.changesApplied > 0 || r.changesPending > 0) {
             sb.append(String.format(Locale.ROOT, "changes applied: %d%s%n", r.changesApplied,
                     r.changesPending > 0 ? " (" + r.changesPending + " after the last packet, not applied)" : ""));

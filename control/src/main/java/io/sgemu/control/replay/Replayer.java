@@ -97,6 +97,7 @@ public final class Replayer {
                 if ((frame.frameNumber & (ReplayProgress.EVERY_FRAMES - 1)) == 0) {
                     progress.update(frame.frameNumber, reader.progress());
                 }
+                result.framesRead++;
                 judge(frame, packet, result);
             }
         } catch (CaptureFormatException e) {
@@ -105,6 +106,8 @@ public final class Replayer {
         progress.done(frame.frameNumber);
         if (flowLogs != null) {
             flowLogs.finish();
+            result.flowLogs = new FlowLogLoss(flowLogs.emittedRecords() - flowLogs.skipDataRecords() - flowLogs.noDataRecords(),
+                    flowLogs.skipDataRecords(), 0, 0, flowLogs.lostObservations());
         }
         if (verdicts != null) {
             verdicts.close();
@@ -113,6 +116,7 @@ public final class Replayer {
         result.changesApplied = nextChange;
         result.changesPending = changes.size() - nextChange;
         result.counters = evaluator.counters();
+        result.checkAccount();
         return result;
     }
 
@@ -152,6 +156,26 @@ public final class Replayer {
         }
     }
 
+    /**
+     * Flow-log records written and lost: records lost to a full hand-off ring (the writer or its sink too
+     * slow) and observations lost to the per-interval capacity are never silent, each ENI and interval
+     * with a loss gets a SKIPDATA record; these are the counts behind them.
+     *
+     * @param okRecords        OK records written
+     * @param skipDataRecords  SKIPDATA records written
+     * @param ringLostRecords  records the full ring did not take (fast engine)
+     * @param ringLostPackets  packets of those records
+     * @param lostObservations observations (packets) of new flows beyond the per-interval capacity
+     */
+    public record FlowLogLoss(long okRecords, long skipDataRecords, long ringLostRecords, long ringLostPackets,
+                              long lostObservations) {
+
+        /** Packets logged in no OK record. */
+        public long lostPackets() {
+            return ringLostPackets + lostObservations;
+        }
+    }
+
     /** What a replay did, for the summary. */
     public static final class ReplayResult {
         public long frames;
@@ -167,22 +191,47 @@ public final class Replayer {
         /** Problems of the capture that did not stop it (frames read despite wrong lengths), one line each. */
         public List<String> captureWarnings = List.of();
         public Map<String, io.sgemu.control.reference.EniCounters> counters;
+        /**
+         * Fast engine: per ENI, packets refused at {@code conntrack-allowance} because the connection-tracking
+         * table had no free slot ({@code --conntrack-capacity}), as opposed to the ENI's own allowance. Empty
+         * for the reference, which has no table size.
+         */
+        public Map<String, Long> conntrackTableFull = new TreeMap<>();
+        /** What flow logging wrote and lost (null when no flow logs were wanted). */
+        public FlowLogLoss flowLogs;
+
+        /** Where every frame went, in total and per ENI (the one counter block: see {@link FrameAccount}). */
+        public final FrameAccount account = new FrameAccount();
+        /** Frames the reader delivered, counted in the read loop (independently of the verdicts). */
+        public long framesRead;
+        /** Where the account disagrees with itself or with the stage counters: empty unless there is a bug. */
+        public List<String> accountingProblems = List.of();
 
         void count(Verdict v) {
-            count(v.action().ordinal(), v.action() == io.sgemu.control.reference.Action.SKIP ? v.reason() : null);
+            count(v.action().ordinal(), v.stage() == null ? null : v.stage().label(),
+                    v.action() == io.sgemu.control.reference.Action.ACCEPT ? null : v.reason(), v.srcEniId(), v.dstEniId());
         }
 
-        /** Counts one verdict: {@code action} 0 ACCEPT, 1 REJECT, 2 SKIP (with its reason). */
-        void count(int action, String skipReason) {
+        /**
+         * Counts one verdict, once per frame: {@code action} 0 ACCEPT, 1 REJECT, 2 SKIP; the rejecting stage's
+         * label; the reason of a skip (or of a rejection before any stage); the ENIs of both ends (or null).
+         */
+        void count(int action, String stage, String reason, String srcEni, String dstEni) {
+            account.count(action, stage, reason, srcEni, dstEni);
             frames++;
             switch (action) {
                 case 0 -> accepted++;
                 case 1 -> rejected++;
                 default -> {
                     skipped++;
-                    skippedByReason.merge(skipReason, 1L, Long::sum);
+                    skippedByReason.merge(reason, 1L, Long::sum);
                 }
             }
+        }
+
+        /** Checks the account once the counters are final (see {@link FrameAccount#check}). */
+        void checkAccount() {
+            accountingProblems = account.check(framesRead, counters);
         }
     }
 }

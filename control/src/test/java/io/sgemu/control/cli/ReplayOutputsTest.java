@@ -120,6 +120,9 @@ class ReplayOutputsTest {
             byReason += n.asLong();
         }
         assertThat(byReason).isEqualTo(skipped);
+        assertThat(s.get("accounting").get("ok").asBoolean()).as("accounting %s", s.get("accounting")).isTrue();
+        assertThat(s.get("frames_read").asLong()).isEqualTo(all.size());
+        assertThat(run.out()).contains("total frames " + all.size() + " = accepted " + wantAccepted.size());
         assertThat(s.has("capture_error")).isFalse();
         assertThat(s.get("changes_applied").asInt()).isZero();
         JsonNode enis = s.get("enis");
@@ -127,6 +130,10 @@ class ReplayOutputsTest {
         long rejectedPackets = 0;
         for (JsonNode eni : enis) {
             assertThat(eni.get("stages").size()).isEqualTo(5);
+            // The identity per ENI: frames with the ENI at either end = accepted + rejected + skipped.
+            JsonNode f = eni.get("frames");
+            assertThat(f.get("accepted").asLong() + f.get("rejected").asLong() + f.get("skipped").asLong())
+                    .as("per-ENI identity %s", f).isEqualTo(f.get("frames").asLong());
             assertThat(eni.has("conntrack_allowance_exceeded")).isTrue();
             assertThat(eni.get("tracked_connections").isInt()).isTrue();
             if (eni.has("conntrack_allowance_available")) {

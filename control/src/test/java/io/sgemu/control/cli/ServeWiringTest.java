@@ -251,11 +251,15 @@ class ServeWiringTest {
         long deadline = System.nanoTime() + Vtep.WAIT_MILLIS * 1_000_000L;
         while (System.nanoTime() < deadline) {
             e = Exposition.parse(get(admin, "/metrics").body());
+            // Any one scrape, taken while the flood is judged, is consistent: totals never below their parts.
+            assertIdentity(e, false);
             if (e.value("sgemu_received_datagrams_total{}") == 10_000 && e.value("sgemu_judged_packets_total{}") == 1000) {
                 break;
             }
             Thread.sleep(20);
         }
+        // After the run every datagram is accounted for, exactly.
+        assertIdentity(e, true);
         // every valid packet judged: none lost to a full queue behind the junk
         assertThat(e.value("sgemu_judged_packets_total{}")).isEqualTo(1000);
         assertThat(e.value("sgemu_drops_total{reason=\"malformed-vxlan\"}")).isEqualTo(9000);
@@ -264,5 +268,64 @@ class ServeWiringTest {
                 + e.value("sgemu_verdicts_total{verdict=\"skip\"}")).isEqualTo(1000);
         assertThat(e.value("sgemu_ingest_to_verdict_latency_seconds_count{}")).isEqualTo(1000);
         assertThat(run.exit().get()).as(run.err().toString()).isZero();
+    }
+
+    /**
+     * The identity of LiveMetrics from one scrape: received = judged + discarded + drops before judging,
+     * judged = accept + reject + skip, reject = sum by stage, skip = sum by reason; with {@code exact} false
+     * (traffic flowing), each total at least the sum of its parts.
+     */
+    static void assertIdentity(Exposition e, boolean exact) {
+        long received = (long) e.value("sgemu_received_datagrams_total{}");
+        long judged = (long) e.value("sgemu_judged_packets_total{}");
+        long drops = 0;
+        for (String reason : io.sgemu.control.api.LiveMetrics.DROPS_BEFORE_JUDGING) {
+            drops += (long) e.value("sgemu_drops_total{reason=\"" + reason + "\"}");
+        }
+        long discarded = (long) e.value("sgemu_discarded_datagrams_total{}");
+        long accept = (long) e.value("sgemu_verdicts_total{verdict=\"accept\"}");
+        long reject = (long) e.value("sgemu_verdicts_total{verdict=\"reject\"}");
+        long skip = (long) e.value("sgemu_verdicts_total{verdict=\"skip\"}");
+        long rejectedByStage = 0;
+        for (String stage : new String[] {"sg-egress", "nacl-egress", "nacl-ingress", "sg-ingress", "conntrack-allowance",
+            "fragment-without-first"}) {
+            rejectedByStage += (long) e.value("sgemu_rejected_packets_total{stage=\"" + stage + "\"}");
+        }
+        long skippedByReason = (long) e.value("sgemu_skipped_packets_total{reason=\"no-eni\"}")
+                + (long) e.value("sgemu_skipped_packets_total{reason=\"reserved-address\"}")
+                + (long) e.value("sgemu_skipped_packets_total{reason=\"other\"}");
+        // Per ENI: judged = accepted + rejected + skipped (at least, while traffic flows).
+        int enis = 0;
+        for (String key : e.samples.keySet()) {
+            if (!key.startsWith("sgemu_eni_packets_total{") || !key.contains("outcome=\"judged\"")) {
+                continue;
+            }
+            enis++;
+            long eniJudged = (long) e.value(key);
+            long parts = 0;
+            for (String outcome : new String[] {"accepted", "rejected", "skipped"}) {
+                parts += (long) e.value(key.replace("outcome=\"judged\"", "outcome=\"" + outcome + "\""));
+            }
+            if (exact) {
+                assertThat(parts).as(key).isEqualTo(eniJudged);
+            } else {
+                assertThat(eniJudged).as(key).isGreaterThanOrEqualTo(parts);
+            }
+        }
+        assertThat(enis).as("ENIs with per-ENI packet counts").isPositive();
+        String numbers = "received " + received + ", judged " + judged + ", drops " + drops + ", discarded " + discarded
+                + ", accept " + accept + ", reject " + reject + " (by stage " + rejectedByStage + "), skip " + skip
+                + " (by reason " + skippedByReason + ")";
+        if (exact) {
+            assertThat(received).as(numbers).isEqualTo(judged + drops + discarded);
+            assertThat(judged).as(numbers).isEqualTo(accept + reject + skip);
+            assertThat(reject).as(numbers).isEqualTo(rejectedByStage);
+            assertThat(skip).as(numbers).isEqualTo(skippedByReason);
+        } else {
+            assertThat(received).as(numbers).isGreaterThanOrEqualTo(judged + drops + discarded);
+            assertThat(judged).as(numbers).isGreaterThanOrEqualTo(accept + reject + skip);
+            assertThat(reject).as(numbers).isGreaterThanOrEqualTo(rejectedByStage);
+            assertThat(skip).as(numbers).isGreaterThanOrEqualTo(skippedByReason);
+        }
     }
 }

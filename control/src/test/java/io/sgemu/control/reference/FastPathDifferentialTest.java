@@ -129,6 +129,7 @@ class FastPathDifferentialTest {
         Replayer.ReplayResult r = new Replayer(world, changes, settings, new FlowLogAggregator(60, flows),
                 new VerdictWriter(v)).run(pcap);
         flows.flush();
+        assertThat(r.accountingProblems).as("reference: every frame accounted for").isEmpty();
         return new Output(v.toString().lines().toList(), f.toString().lines().toList(), r.counters);
     }
 
@@ -140,6 +141,7 @@ class FastPathDifferentialTest {
         Replayer.ReplayResult r = new FastReplayer(world, changes, settings, workers, flows, 60,
                 new VerdictWriter(v), 1 << 14).run(pcap);
         flows.flush();
+        assertThat(r.accountingProblems).as("fast, %d worker(s): every frame accounted for", workers).isEmpty();
         return new Output(v.toString().lines().toList(), f.toString().lines().toList(), r.counters);
     }
 

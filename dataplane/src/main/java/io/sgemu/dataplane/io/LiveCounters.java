@@ -19,6 +19,21 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * before its load of that slot; totals read while packets flow are a moment's values, never torn (longs
  * are read and written whole), and after {@link LiveDataplane#close()} (whose joins order everything) they
  * are final.
+ *
+ * <h2>The identity, and the order of writes that makes it checkable</h2>
+ * <pre>
+ *   received = discarded + dropped before judging (malformed-vxlan, malformed-geneve, malformed, not-ip,
+ *              unknown-vni, queue-full, too-large) + judged + (in the queues)
+ *   judged   = accepted + rejected + skipped
+ *   rejected = sum of rejected.STAGE + rejected.fragment-without-first
+ *   skipped  = skipped.no-eni + skipped.reserved-address + skipped.other
+ * </pre>
+ * (no-endpoint and send-backlog count accepted packets that could not be forwarded: they are not in the
+ * identity.) Every counting thread increments a total <em>before</em> its parts: the receiver counts
+ * {@code received} before a drop reason or the hand-off to a worker's ring (whose commit is a release, the
+ * worker's read an acquire); a worker counts {@code judged} before it judges, a verdict total before its
+ * stage or reason. A reader that loads the parts first and the totals after (as {@code LiveMetrics} does)
+ * therefore always sees each total at least the sum of its parts; equality holds once the traffic stops.
  */
 public final class LiveCounters {
 
@@ -60,7 +75,11 @@ public final class LiveCounters {
     public static final int IO_ERRORS = ENDPOINT_MOVES + 1;
     /** Datagrams received and dropped unread because the dataplane runs with {@link LiveConfig#discard}. */
     public static final int DISCARDED = IO_ERRORS + 1;
-    public static final int COUNT = DISCARDED + 1;
+    /** Rejected before any stage: a later fragment without its first fragment. */
+    public static final int REJECTED_BEFORE_STAGES = DISCARDED + 1;
+    /** Judged and skipped for another reason than no-eni or reserved-address (never expected: the receiver drops those). */
+    public static final int SKIPPED_OTHER = REJECTED_BEFORE_STAGES + 1;
+    public static final int COUNT = SKIPPED_OTHER + 1;
 
     private static final String[] NAMES = names();
     /** Slots of padding after a block's counters, so two blocks never share a cache line. */
@@ -94,6 +113,8 @@ public final class LiveCounters {
         n[ENDPOINT_MOVES] = "endpoint-moves";
         n[IO_ERRORS] = "io-errors";
         n[DISCARDED] = "discarded";
+        n[REJECTED_BEFORE_STAGES] = "rejected.fragment-without-first";
+        n[SKIPPED_OTHER] = "skipped.other";
         return n;
     }
 

@@ -254,6 +254,15 @@ public final class LiveDataplane implements AutoCloseable, LiveContext {
         boundListeners.add(uri.toString(port));
     }
 
+    /**
+     * The flow-log writer, or null without flow logs. Its counters (records written, SKIPDATA records, records and
+     * packets lost to a full ring, observations beyond capacity) are plain fields of its thread: a metrics reader
+     * sees a moment's values.
+     */
+    public FlowLogWriterAgent flowLogWriter() {
+        return flowLogWriter;
+    }
+
     /** Whether the flow-log writer has failed (volatile load); {@link #close()} then reports its error. */
     @Override
     public boolean flowLogWriterFailed() {

@@ -180,24 +180,24 @@ final class LiveWorker implements Runnable, MessageHandler {
         int payloadLength = length - DatagramMessage.HEADER_LENGTH;
         ReceiveHandler.decode(listenerKinds[listener], decoder, buffer, payload, payloadLength, time, packet);
         // The receive time orders flow-log records that tie (first seen), as a frame number does in a replay.
+        // Totals before parts (see LiveCounters): judged before the judge writes its stage counters.
+        counters.increment(LiveCounters.JUDGED);
         judge.judge(packet, time, time, verdict);
         if (tap != null) {
             tap.judged(this.index, judged++, judge.policy(), packet, verdict);
         }
         latency.recordValue(IngestLatency.clamp(clock.epochNanos() - time));
-        counters.increment(LiveCounters.JUDGED);
         int action = verdict.action;
         if (action == Verdicts.ACCEPT) {
             counters.increment(LiveCounters.ACCEPTED);
         } else if (action == Verdicts.REJECT) {
             counters.increment(LiveCounters.REJECTED);
-            if (verdict.stage != Verdicts.NO_STAGE) {
-                counters.increment(LiveCounters.REJECTED_AT + verdict.stage);
-            }
+            counters.increment(verdict.stage != Verdicts.NO_STAGE ? LiveCounters.REJECTED_AT + verdict.stage
+                    : LiveCounters.REJECTED_BEFORE_STAGES);
         } else {
             counters.increment(LiveCounters.SKIPPED);
-            counters.increment(verdict.reason == Verdicts.RESERVED_ADDRESS
-                    ? LiveCounters.SKIPPED_RESERVED : LiveCounters.SKIPPED_NO_ENI);
+            counters.increment(verdict.reason == Verdicts.RESERVED_ADDRESS ? LiveCounters.SKIPPED_RESERVED
+                    : verdict.reason == Verdicts.NO_ENI ? LiveCounters.SKIPPED_NO_ENI : LiveCounters.SKIPPED_OTHER);
         }
         if (!forwarding) {
             return;

@@ -140,6 +140,12 @@ public final class PacketJudge {
      * Without a slot a later fragment is judged on its own, as a packet without ports.
      */
     public void judge(DecodedPacket d, long sequence, long clockNanos, int fragmentSlot, FastVerdict out) {
+        judgeFrame(d, sequence, clockNanos, fragmentSlot, out);
+        // The one exit of every frame: counted once on the ENIs at its ends, whatever the path above took.
+        counters.frame(out.srcEni, out.dstEni, out.action);
+    }
+
+    private void judgeFrame(DecodedPacket d, long sequence, long clockNanos, int fragmentSlot, FastVerdict out) {
         if (d.status != DecodedPacket.Status.OK) {
             out.set(Verdicts.SKIP, Verdicts.NO_STAGE, Verdicts.reasonCode(d.reason), Policy.NONE, Policy.NONE);
             return;

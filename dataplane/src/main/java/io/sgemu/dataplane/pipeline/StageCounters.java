@@ -10,9 +10,11 @@ import java.util.Arrays;
 public final class StageCounters {
 
     private static final int PER_STAGE = 4; // accepted packets, accepted bytes, rejected packets, rejected bytes
-    private static final int PER_ENI = Verdicts.STAGE_COUNT * PER_STAGE + 2; // + allowance refusals, table-full drops
+    // + allowance refusals, table-full drops, then the ENI's frames: judged, accepted, rejected, skipped
+    private static final int PER_ENI = Verdicts.STAGE_COUNT * PER_STAGE + 6;
     private static final int ALLOWANCE_EXCEEDED = Verdicts.STAGE_COUNT * PER_STAGE;
     private static final int TABLE_FULL = ALLOWANCE_EXCEEDED + 1;
+    private static final int FRAMES = TABLE_FULL + 1;
 
     private long[] counts;
 
@@ -39,6 +41,37 @@ public final class StageCounters {
 
     void countTableFull(int eni) {
         counts[eni * PER_ENI + TABLE_FULL]++;
+    }
+
+    /**
+     * Counts one frame on the ENIs at its ends ({@code a}, {@code b}, {@link io.sgemu.dataplane.policy.Policy#NONE}
+     * for none; a frame from an ENI to itself counts once): judged, then its {@link Verdicts} action. The total
+     * is written before the part, so that a reader that reads the part first sees
+     * {@code judged >= accepted + rejected + skipped} on hardware that keeps stores in order.
+     */
+    void frame(int a, int b, int action) {
+        if (a >= 0) {
+            frameOn(a, action);
+        }
+        if (b >= 0 && b != a) {
+            frameOn(b, action);
+        }
+    }
+
+    private void frameOn(int eni, int action) {
+        int i = eni * PER_ENI + FRAMES;
+        counts[i]++;
+        counts[i + 1 + action]++;
+    }
+
+    /** Frames with this ENI at either end, judged (or skipped as reserved traffic): {@code accepted + rejected + skipped}. */
+    public long eniFrames(int eni) {
+        return get(eni, FRAMES);
+    }
+
+    /** Frames with this ENI at either end, by {@link Verdicts} action ({@code ACCEPT}, {@code REJECT}, {@code SKIP}). */
+    public long eniFrames(int eni, int action) {
+        return get(eni, FRAMES + 1 + action);
     }
 
     public int eniCapacity() {
