@@ -11,6 +11,7 @@ import io.sgemu.control.api.LiveMetrics;
 import io.sgemu.control.api.MetricsSource;
 import io.sgemu.control.api.TopTalkers;
 import io.sgemu.control.ec2.ControlPlane;
+import io.sgemu.control.ec2.DataplaneHandOver;
 import io.sgemu.control.ec2.Credentials;
 import io.sgemu.control.ec2.Ec2Api;
 import io.sgemu.control.ec2.Ec2Endpoint;
@@ -40,7 +41,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -79,7 +79,7 @@ final class ServeCommand implements Callable<Integer> {
     /** The live world that the EC2 API changes (with --admin), and the dataplane it hands snapshots to. */
     private ControlPlane controlPlane;
     private Credentials credentials;
-    private final AtomicReference<LiveDataplane> running = new AtomicReference<>();
+    private final DataplaneHandOver handOver = new DataplaneHandOver();
     /** The busiest flows for GET /admin/top (with --admin). */
     private TopTalkers topTalkers;
 
@@ -219,18 +219,8 @@ final class ServeCommand implements Callable<Integer> {
         PolicySnapshot policy;
         if (adminBind != null || watchOptions.watch) {
             // the control plane (the EC2 API's, --watch's) compiles the world and hands every later snapshot to the
-            // dataplane; a call is answered once every worker judges by its snapshot (workers poll at least every millisecond)
-            controlPlane = new ControlPlane(loaded.world(), null, p -> {
-                LiveDataplane l = running.get();
-                if (l != null) {
-                    l.setPolicy(p);
-                    try {
-                        l.awaitPolicy(p, 5, TimeUnit.SECONDS);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                }
-            });
+            // dataplane; a call is answered once every worker judges by its snapshot
+            controlPlane = new ControlPlane(loaded.world(), null, handOver);
             policy = controlPlane.current().policy();
         } else {
             policy = new PolicyCompiler().compile(loaded.world(), null, null);
@@ -297,7 +287,7 @@ final class ServeCommand implements Callable<Integer> {
             if (stream != null) {
                 err.println("flow-log stream tcp://" + ServeOutputOptions.hostPort(stream.localAddress()));
             }
-            running.set(live);
+            handOver.attach(live);
             watcher = watchOptions.start(world, controlPlane, err);
             if (adminBind != null) {
                 try {

@@ -7,6 +7,7 @@ import io.sgemu.control.api.LiveMetrics;
 import io.sgemu.control.aws.LoaderOptions;
 import io.sgemu.control.aws.WorldLoader;
 import io.sgemu.control.ec2.ControlPlane;
+import io.sgemu.control.ec2.DataplaneHandOver;
 import io.sgemu.control.ec2.Ec2Api;
 import io.sgemu.control.ec2.Ec2Endpoint;
 import io.sgemu.dataplane.conntrack.TrackedEntry;
@@ -32,7 +33,6 @@ import java.util.SplittableRandom;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assertions;
@@ -127,22 +127,11 @@ class NamespaceRuleRemovalTest {
             Assumptions.assumeTrue(false, reason);
         }
         Path file = Files.writeString(dir.resolve("world.yaml"), WORLD);
-        AtomicReference<LiveDataplane> running = new AtomicReference<>();
-        // as ServeCommand: an EC2 call is answered once every worker judges by its snapshot
-        plane = new ControlPlane(new WorldLoader(new LoaderOptions(false)).load(List.of(file)).world(), null, p -> {
-            LiveDataplane l = running.get();
-            if (l != null) {
-                l.setPolicy(p);
-                try {
-                    l.awaitPolicy(p, 5, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        });
+        DataplaneHandOver handOver = new DataplaneHandOver(); // as ServeCommand: a call answers once in force
+        plane = new ControlPlane(new WorldLoader(new LoaderOptions(false)).load(List.of(file)).world(), null, handOver);
         live = LiveDataplane.start(new LiveConfig(plane.current().policy()).workers(2).forward(true)
                 .listen(ListenerUri.parse("vxlan://0.0.0.0:0")).flowLogs(flowLogs, 1, true));
-        running.set(live);
+        handOver.attach(live);
         port = live.boundPorts().get(0);
         admin = AdminServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), new LiveMetrics(live, null),
                 () -> true, new Ec2Endpoint(new Ec2Api(plane, null), null));

@@ -11,6 +11,7 @@ import io.sgemu.control.api.LiveMetrics;
 import io.sgemu.control.aws.LoaderOptions;
 import io.sgemu.control.aws.WorldLoader;
 import io.sgemu.control.ec2.ControlPlane;
+import io.sgemu.control.ec2.DataplaneHandOver;
 import io.sgemu.control.ec2.Ec2Api;
 import io.sgemu.control.ec2.Ec2Endpoint;
 import io.sgemu.dataplane.flowlog.FlowLogRecord;
@@ -28,8 +29,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -118,20 +117,9 @@ class RuleRemovalLiveTest {
     void revokingRules_keepsTheTrackedConnection_stopsTheUntrackedFlow_andAFlushEndsTheTrackedOne() throws Exception {
         Path file = Files.writeString(dir.resolve("world.yaml"), WORLD);
         NamespaceTrafficTest.FlowLogs flowLogs = new NamespaceTrafficTest.FlowLogs();
-        AtomicReference<LiveDataplane> running = new AtomicReference<>();
         // as ServeCommand: the listener hands each snapshot over and waits until every worker judges by it
-        ControlPlane plane = new ControlPlane(new WorldLoader(new LoaderOptions(false)).load(List.of(file)).world(), null,
-                p -> {
-                    LiveDataplane l = running.get();
-                    if (l != null) {
-                        l.setPolicy(p);
-                        try {
-                            l.awaitPolicy(p, 5, TimeUnit.SECONDS);
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                        }
-                    }
-                });
+        DataplaneHandOver handOver = new DataplaneHandOver();
+        ControlPlane plane = new ControlPlane(new WorldLoader(new LoaderOptions(false)).load(List.of(file)).world(), null, handOver);
         try (Vtep server = new Vtep(); Vtep client = new Vtep();
              LiveDataplane live = LiveDataplane.start(new LiveConfig(plane.current().policy()).workers(2).forward(true)
                      .listen(ListenerUri.parse("vxlan://127.0.0.1:0")).conntrackCapacity(1 << 12)
@@ -139,7 +127,7 @@ class RuleRemovalLiveTest {
              AdminServer adminServer = AdminServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
                      new LiveMetrics(live, null), () -> true, new Ec2Endpoint(new Ec2Api(plane, null), null),
                      new AdminJson(plane::current, live, null))) {
-            running.set(live);
+            handOver.attach(live);
             port = live.boundPorts().get(0);
             admin = adminServer.port();
 
