@@ -26,8 +26,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Writer;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -104,8 +102,10 @@ final class ServeCommand implements Callable<Integer> {
     int eventLoops;
 
     @Option(names = "--flow-logs", paramLabel = "FILE|-",
-            description = "Write flow-log records (AWS text format with a header line) to FILE, or '-' for stdout, "
-                + "each aggregation interval of wall-clock time and at the end.")
+            description = {"Write flow-log records (AWS text format with a header line) to FILE, or '-' for stdout, "
+                + "each aggregation interval of wall-clock time and at the end.",
+                "An existing FILE of the same format is appended to (a torn last line, left by a killed run, is cut "
+                    + "first); one of another format is an error."})
     String flowLogs;
 
     @Mixin
@@ -233,10 +233,11 @@ final class ServeCommand implements Callable<Integer> {
             policy = new PolicyCompiler().compile(loaded.world(), null, null);
         }
 
-        try (Writer flowStream = open(flowLogs, out);
+        try (Writer flowStream = open(flowLogs, out, format, err);
              FlowLogDeliveryOptions.S3Delivery s3 = flowLogDelivery.open(format, loaded.world(), null);
              FlowLogStreamServer stream = outputs.startStream(streamBind, format)) {
-            FlowLogTextWriter flowWriter = flowStream == null ? null : new FlowLogTextWriter(flowStream, format);
+            boolean header = !(flowStream instanceof FlowLogAppendFile f) || f.needsHeader();
+            FlowLogTextWriter flowWriter = flowStream == null ? null : new FlowLogTextWriter(flowStream, format, header);
             // with --admin, flow-log records are built for GET /admin/top even when no other output wants them
             topTalkers = adminBind == null ? null : new TopTalkers();
             FlowLogSink sink = FlowLogTee.of(flowWriter, s3, stream, topTalkers);
@@ -430,7 +431,8 @@ final class ServeCommand implements Callable<Integer> {
         return a;
     }
 
-    private static Writer open(String target, Writer stdout) {
+    /** stdout for '-', else the file, appended to (see {@link FlowLogAppendFile} for why and how). */
+    private static Writer open(String target, Writer stdout, FlowLogFormat format, PrintWriter err) {
         if (target == null) {
             return null;
         }
@@ -443,11 +445,15 @@ final class ServeCommand implements Callable<Integer> {
             };
         }
         try {
-            Path p = Path.of(target);
-            if (p.getParent() != null) {
-                Files.createDirectories(p.getParent());
+            FlowLogAppendFile f = FlowLogAppendFile.open(Path.of(target), format.header());
+            if (f.cutBytes() > 0) {
+                err.println("warning: --flow-logs " + target + ": cut a torn last line of " + f.cutBytes()
+                        + " bytes (an earlier run was killed while writing)");
             }
-            return Files.newBufferedWriter(p, StandardCharsets.UTF_8);
+            if (f.keptBytes() > 0) {
+                err.println("--flow-logs " + target + ": appending to the " + f.keptBytes() + " bytes of earlier runs");
+            }
+            return f;
         } catch (IOException | java.nio.file.InvalidPathException e) {
             throw new UserInputException(target + ": cannot write: " + e.getMessage(), e);
         }
