@@ -201,6 +201,8 @@ final class ServeCommand implements Callable<Integer> {
         InetSocketAddress external = externalEndpoint == null ? null : endpoint(externalEndpoint);
         InetSocketAddress adminBind = outputs.adminAddress();
         InetSocketAddress streamBind = outputs.streamAddress();
+        outputs.adminLimits(); // checked before anything starts
+        checkAdminExposure(adminBind);
         FlowLogFormat format = flowLogFormatOptions.format();
         LoadedWorld loaded = world.load();
         loaded.warnings().forEach(w -> err.println("warning: " + w));
@@ -239,7 +241,7 @@ final class ServeCommand implements Callable<Integer> {
             boolean header = !(flowStream instanceof FlowLogAppendFile f) || f.needsHeader();
             FlowLogTextWriter flowWriter = flowStream == null ? null : new FlowLogTextWriter(flowStream, format, header);
             // with --admin, flow-log records are built for GET /admin/top even when no other output wants them
-            topTalkers = adminBind == null ? null : new TopTalkers();
+            topTalkers = adminBind == null || outputs.adminInsecureMetricsOnly ? null : new TopTalkers();
             FlowLogSink sink = FlowLogTee.of(flowWriter, s3, stream, topTalkers);
             LiveConfig config = new LiveConfig(policy).workers(workers).eventLoops(eventLoops).vnis(vnis)
                     .forward(forward).externalEndpoint(external).vtepPort(vtepPort == null ? 0 : vtepPort)
@@ -299,8 +301,10 @@ final class ServeCommand implements Callable<Integer> {
             watcher = watchOptions.start(world, controlPlane, err);
             if (adminBind != null) {
                 try {
-                    admin = AdminServer.start(adminBind, new LiveMetrics(live, stream), serving::get, ec2Endpoint(adminBind, err),
-                            new AdminJson(controlPlane::current, live, topTalkers));
+                    boolean metricsOnly = outputs.adminInsecureMetricsOnly;
+                    admin = AdminServer.start(adminBind, new LiveMetrics(live, stream), serving::get,
+                            metricsOnly ? null : ec2Endpoint(),
+                            metricsOnly ? null : new AdminJson(controlPlane::current, live, topTalkers), outputs.adminLimits());
                 } catch (IOException e) {
                     throw new UserInputException("--admin: cannot listen on " + outputs.admin + ": " + e.getMessage(), e);
                 }
@@ -330,18 +334,34 @@ final class ServeCommand implements Callable<Integer> {
         return live;
     }
 
+    /** The EC2 API for the admin listener: with --credentials, signed requests only; without, any (loopback only). */
+    private Ec2Endpoint ec2Endpoint() {
+        return new Ec2Endpoint(new Ec2Api(controlPlane, null), credentials);
+    }
+
     /**
-     * The EC2 API for the admin listener: with --credentials, signed requests only; without, on a loopback
-     * listener only (elsewhere the metrics are served without the API, and a warning says why).
+     * An admin listener that others can reach must not hand them the EC2 API (which changes the world) and the
+     * operator's view unauthenticated: it needs --credentials, or --admin-insecure-metrics-only to say that
+     * metrics alone, open to all, are meant.
      */
-    private Ec2Endpoint ec2Endpoint(InetSocketAddress adminBind, PrintWriter err) {
-        Ec2Endpoint endpoint = new Ec2Endpoint(new Ec2Api(controlPlane, null), credentials);
-        if (!endpoint.allows(adminBind)) {
-            err.println("warning: the EC2 API is not served on " + outputs.admin + ": a listener that is not loopback-only"
-                    + " needs --credentials");
-            return null;
+    private void checkAdminExposure(InetSocketAddress adminBind) {
+        if (outputs.adminInsecureMetricsOnly) {
+            if (adminBind == null) {
+                throw new UserInputException("--admin-insecure-metrics-only needs --admin");
+            }
+            if (credentialsFile != null) {
+                throw new UserInputException("--admin-insecure-metrics-only and --credentials exclude each other "
+                        + "(the one serves metrics alone, the other the EC2 API to signed requests)");
+            }
+            return;
         }
-        return endpoint;
+        boolean loopback = adminBind != null && adminBind.getAddress() != null && adminBind.getAddress().isLoopbackAddress();
+        if (adminBind != null && !loopback && credentialsFile == null) {
+            throw new UserInputException("--admin " + outputs.admin + " is reachable from other hosts: give --credentials "
+                    + "(the EC2 API and /admin/ then take signed requests only), or --admin-insecure-metrics-only to "
+                    + "serve /metrics and /healthz alone, to anyone; or listen on loopback (default "
+                    + AdminServer.DEFAULT_ADDRESS + ")");
+        }
     }
 
     /** The counters that are not zero, one per line, with the totals always shown. */
