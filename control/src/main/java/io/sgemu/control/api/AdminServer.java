@@ -148,6 +148,22 @@ public final class AdminServer implements AutoCloseable {
 
     private void handle(HttpExchange ex) throws IOException {
         try (ex) {
+            try {
+                answer(ex);
+            } catch (RuntimeException | StackOverflowError e) {
+                // a fault of the emulator: answered without its Java message (that stays inside), the server goes on
+                try {
+                    refuse(ex, surfaceOf(ex.getRequestURI().getPath()), 500, "InternalError",
+                            "An internal error has occurred");
+                } catch (IOException | RuntimeException ignored) {
+                    // the answer had begun: the client sees the connection end
+                }
+            }
+        }
+    }
+
+    private void answer(HttpExchange ex) throws IOException {
+        {
             String method = ex.getRequestMethod();
             String path = ex.getRequestURI().getPath();
             Surface surface = surfaceOf(path);
@@ -169,10 +185,13 @@ public final class AdminServer implements AutoCloseable {
                 return;
             }
             boolean head = method.equals("HEAD");
+            if (surface == Surface.EC2 && (method.equals("GET") || head)) {
+                surface = Surface.PLAIN; // nothing to GET at /: 404 as any other path
+            }
             if (surface == Surface.EC2) {
-                if (!method.equals("POST") && !method.equals("GET")) {
-                    ex.getResponseHeaders().set("Allow", "POST, GET");
-                    refuse(ex, surface, 405, "UnsupportedHttpVerb", "The EC2 Query API takes POST (or GET), not "
+                if (!method.equals("POST")) {
+                    ex.getResponseHeaders().set("Allow", "POST");
+                    refuse(ex, surface, 405, "UnsupportedHttpVerb", "The EC2 Query API takes POST, not "
                             + shorten(method) + ".");
                     return;
                 }
@@ -207,17 +226,14 @@ public final class AdminServer implements AutoCloseable {
                 scrapeLock.lock();
                 try {
                     text = MetricsWriter.render(metrics);
+                } catch (RuntimeException e) {
+                    // the metrics source's own message (ours, not a request's): what the operator needs to see
+                    respond(ex, 500, TEXT, "metrics failed: " + e.getMessage() + "\n", head);
+                    return;
                 } finally {
                     scrapeLock.unlock();
                 }
                 respond(ex, 200, MetricsWriter.CONTENT_TYPE, text, head);
-            }
-        } catch (RuntimeException | StackOverflowError e) {
-            // a fault of the emulator: answered without its Java message (that stays inside), the server goes on
-            try {
-                refuse(ex, surfaceOf(ex.getRequestURI().getPath()), 500, "InternalError", "An internal error has occurred");
-            } catch (IOException | RuntimeException ignored) {
-                // the answer had begun: the client sees the connection end
             }
         }
     }

@@ -5,6 +5,7 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -44,6 +45,10 @@ public final class PartialFile extends OutputStream {
         Path dir = absolute.getParent();
         if (dir != null) {
             Files.createDirectories(dir);
+        }
+        if (Files.isDirectory(absolute)) {
+            // as opening it would say; found now, not at the rename after all the work
+            throw new FileSystemException(target.toString(), null, "Is a directory");
         }
         Path partial = partialName(absolute);
         FileChannel ch = FileChannel.open(partial, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
