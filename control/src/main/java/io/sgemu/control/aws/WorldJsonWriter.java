@@ -20,6 +20,7 @@ import io.sgemu.control.model.Vpc;
 import io.sgemu.control.model.World;
 import io.sgemu.dataplane.net.Cidr;
 import io.sgemu.dataplane.net.IpAddress;
+import io.sgemu.dataplane.io.PartialFile;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -126,7 +127,10 @@ public final class WorldJsonWriter {
     }
 
     private <T> void writeDocument(Path file, String key, Collection<T> items, ItemWriter<T> w) throws IOException {
-        try (OutputStream raw = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16);
+        // written as .NAME.partial and renamed once whole: a crash never leaves a torn document under NAME,
+        // and a failure part-way leaves none at all
+        PartialFile partial = PartialFile.create(file);
+        try (OutputStream raw = new BufferedOutputStream(partial, 1 << 16);
              CountingStream counted = new CountingStream(raw);
              JsonGenerator g = FACTORY.createGenerator(counted, JsonEncoding.UTF8)) {
             g.setPrettyPrinter(awsCliPrinter());
@@ -142,7 +146,11 @@ public final class WorldJsonWriter {
             counted.flush();
             bytes += counted.count;
         } catch (UncheckedIOException e) {
+            partial.abandon();
             throw e.getCause();
+        } catch (IOException | RuntimeException e) {
+            partial.abandon();
+            throw e;
         }
         files.add(file);
     }

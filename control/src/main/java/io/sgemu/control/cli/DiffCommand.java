@@ -9,6 +9,9 @@ import io.sgemu.dataplane.capture.FrameSource;
 import io.sgemu.control.diff.WorldDiff;
 import io.sgemu.control.reference.EvaluatorSettings;
 import io.sgemu.dataplane.capture.CaptureFormatException;
+import io.sgemu.dataplane.io.PartialFile;
+import java.io.BufferedWriter;
+import java.io.OutputStreamWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Writer;
@@ -178,10 +181,8 @@ final class DiffCommand implements Callable<Integer> {
         }
         try {
             Path p = Path.of(json);
-            if (p.getParent() != null) {
-                Files.createDirectories(p.getParent());
-            }
-            return Files.newBufferedWriter(p, StandardCharsets.UTF_8);
+            // written as .NAME.partial and renamed at close: a crash never leaves a torn file under NAME
+            return new BufferedWriter(new OutputStreamWriter(PartialFile.create(p), StandardCharsets.UTF_8), 1 << 16);
         } catch (IOException | java.nio.file.InvalidPathException e) {
             throw new UserInputException(json + ": cannot write: " + e.getMessage(), e);
         }

@@ -23,6 +23,9 @@ import io.sgemu.dataplane.flowlog.FlowLogFormat;
 import io.sgemu.dataplane.flowlog.FlowLogSink;
 import io.sgemu.dataplane.flowlog.FlowLogTee;
 import io.sgemu.dataplane.flowlog.FlowLogTextWriter;
+import io.sgemu.dataplane.io.PartialFile;
+import java.io.BufferedWriter;
+import java.io.OutputStreamWriter;
 import java.io.FilterWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -331,10 +334,8 @@ final class ReplayCommand implements Callable<Integer> {
         }
         try {
             Path p = Path.of(target);
-            if (p.getParent() != null) {
-                Files.createDirectories(p.getParent());
-            }
-            return Files.newBufferedWriter(p, StandardCharsets.UTF_8);
+            // written as .NAME.partial and renamed at close: a crash never leaves a torn file under NAME
+            return new BufferedWriter(new OutputStreamWriter(PartialFile.create(p), StandardCharsets.UTF_8), 1 << 16);
         } catch (IOException | java.nio.file.InvalidPathException e) {
             throw new UserInputException(target + ": cannot write: " + e.getMessage(), e);
         }

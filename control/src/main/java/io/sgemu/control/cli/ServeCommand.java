@@ -30,8 +30,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Writer;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -107,8 +105,10 @@ final class ServeCommand implements Callable<Integer> {
     int eventLoops;
 
     @Option(names = "--flow-logs", paramLabel = "FILE|-",
-            description = "Write flow-log records (AWS text format with a header line) to FILE, or '-' for stdout, "
-                + "each aggregation interval of wall-clock time and at the end.")
+            description = {"Write flow-log records (AWS text format with a header line) to FILE, or '-' for stdout, "
+                + "each aggregation interval of wall-clock time and at the end.",
+                "An existing FILE of the same format is appended to (a torn last line, left by a killed run, is cut "
+                    + "first); one of another format is an error."})
     String flowLogs;
 
     @Mixin
@@ -204,6 +204,8 @@ final class ServeCommand implements Callable<Integer> {
         InetSocketAddress external = externalEndpoint == null ? null : endpoint(externalEndpoint);
         InetSocketAddress adminBind = outputs.adminAddress();
         InetSocketAddress streamBind = outputs.streamAddress();
+        outputs.adminLimits(); // checked before anything starts
+        checkAdminExposure(adminBind);
         FlowLogFormat format = flowLogFormatOptions.format();
         LoadedWorld loaded = world.load();
         loaded.warnings().forEach(w -> err.println("warning: " + w));
@@ -226,12 +228,13 @@ final class ServeCommand implements Callable<Integer> {
             policy = new PolicyCompiler().compile(loaded.world(), null, null);
         }
 
-        try (Writer flowStream = open(flowLogs, out);
+        try (Writer flowStream = open(flowLogs, out, format, err);
              FlowLogDeliveryOptions.S3Delivery s3 = flowLogDelivery.open(format, loaded.world(), null);
              FlowLogStreamServer stream = outputs.startStream(streamBind, format)) {
-            FlowLogTextWriter flowWriter = flowStream == null ? null : new FlowLogTextWriter(flowStream, format);
+            boolean header = !(flowStream instanceof FlowLogAppendFile f) || f.needsHeader();
+            FlowLogTextWriter flowWriter = flowStream == null ? null : new FlowLogTextWriter(flowStream, format, header);
             // with --admin, flow-log records are built for GET /admin/top even when no other output wants them
-            topTalkers = adminBind == null ? null : new TopTalkers();
+            topTalkers = adminBind == null || outputs.adminInsecureMetricsOnly ? null : new TopTalkers();
             FlowLogSink sink = FlowLogTee.of(flowWriter, s3, stream, topTalkers);
             LiveConfig config = new LiveConfig(policy).workers(workers).eventLoops(eventLoops).vnis(vnis)
                     .forward(forward).externalEndpoint(external).vtepPort(vtepPort == null ? 0 : vtepPort)
@@ -291,9 +294,11 @@ final class ServeCommand implements Callable<Integer> {
             watcher = watchOptions.start(world, controlPlane, err);
             if (adminBind != null) {
                 try {
+                    boolean metricsOnly = outputs.adminInsecureMetricsOnly;
                     admin = AdminServer.start(adminBind, MetricsSource.of(new LiveMetrics(live, stream),
-                            new LatencyWindow(live.latency()::cumulative), new JvmMetrics()), serving::get, ec2Endpoint(adminBind, err),
-                            new AdminJson(controlPlane::current, live, topTalkers));
+                                    new LatencyWindow(live.latency()::cumulative), new JvmMetrics()), serving::get,
+                            metricsOnly ? null : ec2Endpoint(),
+                            metricsOnly ? null : new AdminJson(controlPlane::current, live, topTalkers), outputs.adminLimits());
                 } catch (IOException e) {
                     throw new UserInputException("--admin: cannot listen on " + outputs.admin + ": " + e.getMessage(), e);
                 }
@@ -323,18 +328,34 @@ final class ServeCommand implements Callable<Integer> {
         return live;
     }
 
+    /** The EC2 API for the admin listener: with --credentials, signed requests only; without, any (loopback only). */
+    private Ec2Endpoint ec2Endpoint() {
+        return new Ec2Endpoint(new Ec2Api(controlPlane, null), credentials);
+    }
+
     /**
-     * The EC2 API for the admin listener: with --credentials, signed requests only; without, on a loopback
-     * listener only (elsewhere the metrics are served without the API, and a warning says why).
+     * An admin listener that others can reach must not hand them the EC2 API (which changes the world) and the
+     * operator's view unauthenticated: it needs --credentials, or --admin-insecure-metrics-only to say that
+     * metrics alone, open to all, are meant.
      */
-    private Ec2Endpoint ec2Endpoint(InetSocketAddress adminBind, PrintWriter err) {
-        Ec2Endpoint endpoint = new Ec2Endpoint(new Ec2Api(controlPlane, null), credentials);
-        if (!endpoint.allows(adminBind)) {
-            err.println("warning: the EC2 API is not served on " + outputs.admin + ": a listener that is not loopback-only"
-                    + " needs --credentials");
-            return null;
+    private void checkAdminExposure(InetSocketAddress adminBind) {
+        if (outputs.adminInsecureMetricsOnly) {
+            if (adminBind == null) {
+                throw new UserInputException("--admin-insecure-metrics-only needs --admin");
+            }
+            if (credentialsFile != null) {
+                throw new UserInputException("--admin-insecure-metrics-only and --credentials exclude each other "
+                        + "(the one serves metrics alone, the other the EC2 API to signed requests)");
+            }
+            return;
         }
-        return endpoint;
+        boolean loopback = adminBind != null && adminBind.getAddress() != null && adminBind.getAddress().isLoopbackAddress();
+        if (adminBind != null && !loopback && credentialsFile == null) {
+            throw new UserInputException("--admin " + outputs.admin + " is reachable from other hosts: give --credentials "
+                    + "(the EC2 API and /admin/ then take signed requests only), or --admin-insecure-metrics-only to "
+                    + "serve /metrics and /healthz alone, to anyone; or listen on loopback (default "
+                    + AdminServer.DEFAULT_ADDRESS + ")");
+        }
     }
 
     /** The counters that are not zero, one per line, with the totals always shown. */
@@ -424,7 +445,8 @@ final class ServeCommand implements Callable<Integer> {
         return a;
     }
 
-    private static Writer open(String target, Writer stdout) {
+    /** stdout for '-', else the file, appended to (see {@link FlowLogAppendFile} for why and how). */
+    private static Writer open(String target, Writer stdout, FlowLogFormat format, PrintWriter err) {
         if (target == null) {
             return null;
         }
@@ -437,11 +459,15 @@ final class ServeCommand implements Callable<Integer> {
             };
         }
         try {
-            Path p = Path.of(target);
-            if (p.getParent() != null) {
-                Files.createDirectories(p.getParent());
+            FlowLogAppendFile f = FlowLogAppendFile.open(Path.of(target), format.header());
+            if (f.cutBytes() > 0) {
+                err.println("warning: --flow-logs " + target + ": cut a torn last line of " + f.cutBytes()
+                        + " bytes (an earlier run was killed while writing)");
             }
-            return Files.newBufferedWriter(p, StandardCharsets.UTF_8);
+            if (f.keptBytes() > 0) {
+                err.println("--flow-logs " + target + ": appending to the " + f.keptBytes() + " bytes of earlier runs");
+            }
+            return f;
         } catch (IOException | java.nio.file.InvalidPathException e) {
             throw new UserInputException(target + ": cannot write: " + e.getMessage(), e);
         }

@@ -1,5 +1,6 @@
 package io.sgemu.control.cli;
 
+import io.sgemu.control.api.AdminLimits;
 import io.sgemu.control.api.AdminServer;
 import io.sgemu.dataplane.flowlog.FlowLogFormat;
 import io.sgemu.dataplane.flowlog.FlowLogStreamServer;
@@ -18,8 +19,24 @@ final class ServeOutputOptions {
             description = {"Serve GET /metrics (Prometheus text format: per-ENI stage counters, tracked connections, "
                 + "drops by reason, queue depths, ingest-to-verdict latency) and GET /healthz (200 while serving) "
                 + "over HTTP on HOST:PORT; '--admin' alone: " + AdminServer.DEFAULT_ADDRESS + ". Port 0: any free port. "
-                + "Off by default. Prints 'admin http://HOST:PORT' on stderr once bound."})
+                + "Off by default. Prints 'admin http://HOST:PORT' on stderr once bound.",
+                "An address other hosts can reach (not loopback) needs --credentials or --admin-insecure-metrics-only."})
     String admin;
+
+    @Option(names = "--admin-insecure-metrics-only",
+            description = {"Allow an --admin address that is not loopback without --credentials, serving only GET "
+                + "/metrics and /healthz there, to anyone who can reach it (no EC2 API, no /admin/). Without this "
+                + "flag such an address is an error: metrics name the world's ENIs and addresses."})
+    boolean adminInsecureMetricsOnly;
+
+    @Option(names = "--admin-rate-limit", paramLabel = "REQUESTS_PER_SECOND", defaultValue = "100",
+            description = {"Requests a second each client address may make to --admin once its burst is spent "
+                + "(default ${DEFAULT-VALUE}; 0: no limit). Beyond: 503 (RequestLimitExceeded for the EC2 API)."})
+    double adminRateLimit;
+
+    @Option(names = "--admin-rate-burst", paramLabel = "REQUESTS", defaultValue = "200",
+            description = "Requests a client address may make to --admin at once (default ${DEFAULT-VALUE}).")
+    int adminRateBurst;
 
     @Option(names = "--flow-log-stream", paramLabel = "tcp://HOST:PORT",
             description = {"Also stream the flow-log records to TCP clients: each gets the header line, then every "
@@ -36,6 +53,15 @@ final class ServeOutputOptions {
             return AdminServer.parseAddress(admin);
         } catch (IllegalArgumentException e) {
             throw new UserInputException("--admin: " + e.getMessage(), e);
+        }
+    }
+
+    /** The limits of the admin listener: the default sizes, the rate the options ask for. */
+    AdminLimits adminLimits() {
+        try {
+            return AdminLimits.DEFAULT.withRate(adminRateLimit, adminRateBurst);
+        } catch (IllegalArgumentException e) {
+            throw new UserInputException("--admin-rate-limit/--admin-rate-burst: " + e.getMessage(), e);
         }
     }
 

@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.net.URLDecoder;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -25,9 +28,21 @@ public final class QueryRequest {
         this.params = params;
     }
 
-    /** Decodes an {@code application/x-www-form-urlencoded} body (and/or a URL's query). */
+    /** More parameters than any EC2 call needs: a request with more is refused before it is looked at. */
+    public static final int MAX_PARAMETERS = 10_000;
+    /** More dotted segments in a name than any EC2 parameter has ({@code A.1.B.2.C.3.D} is 7). */
+    public static final int MAX_NAME_SEGMENTS = 16;
+
+    /**
+     * Decodes an {@code application/x-www-form-urlencoded} body (and/or a URL's query): {@code +} is a space,
+     * {@code %XX} a byte, and the bytes must be UTF-8.
+     *
+     * @throws Ec2Exception {@code MalformedQueryString} for a bad escape, bytes that are not UTF-8, more than
+     *                      {@value #MAX_PARAMETERS} parameters or a name of more than {@value #MAX_NAME_SEGMENTS} segments
+     */
     public static QueryRequest decode(String... forms) {
         Map<String, String> p = new LinkedHashMap<>();
+        int count = 0;
         for (String form : forms) {
             if (form == null || form.isEmpty()) {
                 continue;
@@ -36,23 +51,75 @@ public final class QueryRequest {
                 if (pair.isEmpty()) {
                     continue;
                 }
+                if (++count > MAX_PARAMETERS) {
+                    throw new Ec2Exception("MalformedQueryString", "The request has more than " + MAX_PARAMETERS
+                            + " parameters.");
+                }
                 int eq = pair.indexOf('=');
                 String k = formDecode(eq < 0 ? pair : pair.substring(0, eq));
                 String v = eq < 0 ? "" : formDecode(pair.substring(eq + 1));
+                if (segments(k) > MAX_NAME_SEGMENTS) {
+                    throw new Ec2Exception("MalformedQueryString", "The parameter name " + shorten(k)
+                            + " has more than " + MAX_NAME_SEGMENTS + " dotted segments.");
+                }
                 p.put(k, v);
             }
         }
         return new QueryRequest(p);
     }
 
-    /** A percent-encoded name or value; a bad escape ({@code %zz}, a cut-off {@code %4}) is EC2's MalformedQueryString. */
-    private static String formDecode(String text) {
-        try {
-            return URLDecoder.decode(text, StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            throw new Ec2Exception("MalformedQueryString", "The query string contains a syntax error: "
-                    + e.getMessage() + " in '" + (text.length() > 64 ? text.substring(0, 64) + "..." : text) + "'");
+    /** One name or value of a form, strictly: a bad escape or bytes that are not UTF-8 are refused, not replaced. */
+    static String formDecode(String s) {
+        if (s.indexOf('%') < 0 && s.indexOf('+') < 0) {
+            return s;
         }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '+') {
+                bytes.write(' ');
+            } else if (c == '%') {
+                int hi = i + 2 < s.length() ? Character.digit(s.charAt(i + 1), 16) : -1;
+                int lo = hi < 0 ? -1 : Character.digit(s.charAt(i + 2), 16);
+                if (lo < 0) {
+                    throw new Ec2Exception("MalformedQueryString", "Invalid percent-encoding in the query: "
+                            + shorten(s.substring(i, Math.min(s.length(), i + 3))));
+                }
+                bytes.write(hi << 4 | lo);
+                i += 2;
+            } else if (c < 0x80) {
+                bytes.write(c);
+            } else {
+                byte[] utf8 = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
+                if (Character.isHighSurrogate(c) && i + 1 < s.length()) {
+                    utf8 = s.substring(i, i + 2).getBytes(StandardCharsets.UTF_8);
+                    i++;
+                }
+                bytes.writeBytes(utf8);
+            }
+        }
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes.toByteArray())).toString();
+        } catch (CharacterCodingException e) {
+            throw new Ec2Exception("MalformedQueryString", "The query string is not valid UTF-8 once decoded.");
+        }
+    }
+
+    private static int segments(String name) {
+        int n = 1;
+        for (int i = 0; i < name.length(); i++) {
+            if (name.charAt(i) == '.') {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** A part of the input for a message: never a megabyte echoed back. */
+    private static String shorten(String s) {
+        return s.length() <= 64 ? "'" + s + "'" : "'" + s.substring(0, 64) + "...'";
     }
 
     public static QueryRequest of(Map<String, String> params) {

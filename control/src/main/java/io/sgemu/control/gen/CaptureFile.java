@@ -2,12 +2,12 @@ package io.sgemu.control.gen;
 
 import io.sgemu.dataplane.capture.PcapWriter;
 import io.sgemu.dataplane.capture.PcapngWriter;
+import io.sgemu.dataplane.io.PartialFile;
 import java.io.BufferedOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteOrder;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.zip.GZIPOutputStream;
@@ -47,7 +47,7 @@ public final class CaptureFile implements Closeable {
 
     /** Creates (or replaces) {@code file} for frames of {@code linkType}. */
     public static CaptureFile create(Path file, int linkType) throws IOException {
-        OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), BUFFER);
+        OutputStream out = new BufferedOutputStream(PartialFile.create(file), BUFFER); // renamed into place at close
         try {
             if (isGzip(file)) {
                 // GZIPOutputStream writes no time or name in its header: the same frames give the same bytes.

@@ -2,11 +2,11 @@ package io.sgemu.control.replay;
 
 import io.sgemu.dataplane.capture.PcapWriter;
 import io.sgemu.dataplane.capture.PcapngWriter;
+import io.sgemu.dataplane.io.PartialFile;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteOrder;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.agrona.DirectBuffer;
 
@@ -44,12 +44,10 @@ public final class CaptureOutput implements Closeable {
         this.stream = stream;
     }
 
-    /** Creates (or replaces) the file, with its parent directories. */
+    /** Creates (or, once closed, replaces) the file, with its parent directories. */
     public static CaptureOutput create(Path path) throws IOException {
-        if (path.getParent() != null) {
-            Files.createDirectories(path.getParent());
-        }
-        return new CaptureOutput(path, Files.newOutputStream(path));
+        // written as .NAME.partial and renamed at close: a crash never leaves a torn capture under NAME
+        return new CaptureOutput(path, PartialFile.create(path));
     }
 
     public Path path() {

@@ -1,11 +1,11 @@
 package io.sgemu.dataplane.flowlog;
 
+import io.sgemu.dataplane.io.PartialFile;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -134,8 +134,8 @@ public final class S3LayoutWriter implements FlowLogSink, Closeable {
         String hash = String.format("%08x", crc.getValue());
         Path file = root.resolve(objectPath(key.account(), key.region(), flowLogId, key.window(), hash));
         try {
-            Files.createDirectories(file.getParent());
-            try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(file), 1 << 16)) {
+            // under a .partial name until complete: a crash never leaves a torn object under a final name
+            try (OutputStream out = new GZIPOutputStream(PartialFile.create(file), 1 << 16)) {
                 out.write(content);
             }
         } catch (IOException e) {
