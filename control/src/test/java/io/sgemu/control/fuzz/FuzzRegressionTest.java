@@ -49,7 +49,7 @@ class FuzzRegressionTest {
                         assertThat(e.code()).isEqualTo("MalformedQueryString");
                         assertThat(e.status()).isEqualTo(400);
                     })
-                    .hasMessageContaining("syntax error");
+                    .hasMessageContaining("percent-encoding");
         }
     }
 
