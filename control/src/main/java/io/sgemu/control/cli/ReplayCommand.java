@@ -34,6 +34,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -215,8 +216,11 @@ final class ReplayCommand implements Callable<Integer> {
         boolean stdoutTaken = "-".equals(verdicts) || "-".equals(flowLogs);
         EvaluatorSettings settings = EvaluatorSettings.DEFAULT.withTcpCloseLingerSeconds(tcpCloseLinger)
                 .withFragments(fragmentTimeout, fragmentTableSize);
+        // SIGINT/SIGTERM end the input early: the replay then finishes as at its end and every output is complete
+        CountDownLatch stop = new CountDownLatch(1);
+        StopSignals signals = StopSignals.install(stop);
         try (FlowLogDeliveryOptions.S3Delivery s3 = flowLogDelivery.open(format, loaded.world(), settings.region());
-             FrameSource input = openInput(err);
+             StoppableFrameSource input = new StoppableFrameSource(openInput(err), stop);
              Writer verdictStream = open(verdicts, out);
              Writer flowStream = open(flowLogs, out);
              Writer summaryStream = summary == null ? null : open(summary.toString(), out);
@@ -264,16 +268,22 @@ final class ReplayCommand implements Callable<Integer> {
                 err.println("sgemu: " + result.captureError);
                 err.println("sgemu: the frames before this point were judged and written.");
             }
+            if (input.stopped()) {
+                err.println("sgemu: stopped by a signal after " + input.delivered()
+                        + " frames: every one of them was judged and written, and every output is complete.");
+            }
             if (deliveryError != null) {
                 throw deliveryError;
             }
-            if (result.captureError != null) {
+            if (result.captureError != null || input.stopped()) {
                 return SgemuCommand.EXIT_INCOMPLETE;
             }
             if (!result.accountingProblems.isEmpty()) {
                 err.flush();
                 return SgemuCommand.EXIT_INTERNAL;
             }
+        } finally {
+            signals.uninstall();
         }
         return 0;
     }

@@ -95,6 +95,40 @@ class CrashSafeOutputsTest {
         assertThat(finals).as("seed " + seed).noneMatch(f -> f.getFileName().toString().equals("flow.log"));
     }
 
+    @Test
+    void aReplayStoppedBySigterm_judgesAndWritesWhatItReadAndCompletesEveryOutput() throws Exception {
+        Path capture = tmp.resolve("in.pcap");
+        CliRun gen = CliRun.of("gen", "capture", "--config", WORLD, "--flows", "2000", "--packets", "200000",
+                "--rate", "200", "--seed", "5", "--out", capture.toString());
+        assertThat(gen.exitCode()).as(gen.err()).isZero();
+        Path out = tmp.resolve("out");
+        Path stderr = tmp.resolve("stderr");
+        Process p = sgemu(stderr, "replay", "--config", WORLD, "--pcap", capture.toString(), "--pps", "20000",
+                "--workers", "1", "--flow-logs", out.resolve("flow.log").toString(),
+                "--flow-logs-dir", out.resolve("s3").toString(),
+                "--write-accepted", out.resolve("accepted.pcap").toString(),
+                "--verdicts", out.resolve("verdicts.jsonl").toString(), "--summary", out.resolve("summary.json").toString());
+        Path opened = PartialFile.partialName(out.resolve("flow.log").toAbsolutePath());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!Files.exists(opened) && p.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(opened).as(Files.readString(stderr)).exists();
+        assertThat(p.waitFor(1500, TimeUnit.MILLISECONDS)).as("paced at 20k/s, 200k frames last 10 s").isFalse();
+        p.destroy(); // SIGTERM
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        String err = Files.readString(stderr);
+        assertThat(p.exitValue()).as(err).isEqualTo(SgemuCommand.EXIT_INCOMPLETE);
+        assertThat(err).contains("stopped by a signal after");
+        assertThat(partials(out)).as("no output is left half-written").isEmpty();
+        List<Path> finals = assertOnlyWholeFiles(out, "sigterm");
+        assertThat(finals).extracting(f -> f.getFileName().toString())
+                .contains("flow.log", "accepted.pcap", "verdicts.jsonl", "summary.json");
+        long frames = JSON.readTree(out.resolve("summary.json").toFile()).get("frames").asLong();
+        assertThat(frames).as("stopped early").isPositive().isLessThan(200_000);
+        assertThat(Files.readAllLines(out.resolve("verdicts.jsonl"))).as("a verdict for every frame read").hasSize((int) frames);
+    }
+
     /** Keeps sending UDP datagrams (raw IP: SYNs of new flows) to {@code port} until stopped. */
     private static Thread traffic(int port, AtomicBoolean stop) {
         Thread t = new Thread(() -> {
