@@ -203,10 +203,6 @@ public final class PolicyCompiler {
         return cached.table();
     }
 
-    long mergeBudgetBytes() {
-        return mergeBudgetBytes;
-    }
-
     int trieThreshold() {
         return trieThreshold;
     }

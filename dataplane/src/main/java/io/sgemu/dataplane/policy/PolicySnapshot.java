@@ -291,16 +291,6 @@ public final class PolicySnapshot implements Policy {
         return i == AddressTable.OWNER ? eniIdentity[addresses.eni(entry)] : i;
     }
 
-    /** The identity of the ENI's own private addresses, or {@link #NONE} for a hole. */
-    public int eniIdentity(int eni) {
-        return eniIdentity[eni];
-    }
-
-    /** The ENI's policy number, or {@link #NONE} for a hole. */
-    public int eniPolicy(int eni) {
-        return eniPolicy[eni];
-    }
-
     /** The subnet's compiled NACL, or null (no NACL: everything allowed). */
     public NetworkAclTable networkAcl(int subnet) {
         return subnetAcl[subnet];
