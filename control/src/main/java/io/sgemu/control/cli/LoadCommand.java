@@ -81,6 +81,11 @@ final class LoadCommand implements Callable<Integer> {
                 + "at once and their lateness counts in the latency. Default: flat out.")
     Double rate;
 
+    @Option(names = "--ramp", paramLabel = "SECONDS",
+            description = "With --rate: grow the rate from 0 to PPS in a straight line over this long, so that a cold "
+                + "sender and a cold receiver reach the rate without a catch-up burst (default: full rate at once).")
+    Double ramp;
+
     @Option(names = "--threads", paramLabel = "N", defaultValue = "1",
             description = "Sending threads, each with its own socket and a share of the packets (default ${DEFAULT-VALUE}).")
     int threads;
@@ -140,6 +145,15 @@ final class LoadCommand implements Callable<Integer> {
                     throw new UserInputException("--duration must be positive");
                 }
                 options = options.withDuration((long) (duration * 1e9));
+            }
+            if (ramp != null) {
+                if (rate == null) {
+                    throw new UserInputException("--ramp needs --rate (the rate it ramps up to)");
+                }
+                if (!(ramp >= 0) || ramp.isInfinite()) {
+                    throw new UserInputException("--ramp must be a number of seconds, 0 or more");
+                }
+                options = options.withRamp((long) (ramp * 1e9));
             }
             if (!(waitSeconds >= 0)) {
                 throw new UserInputException("--wait must not be negative");

@@ -57,6 +57,10 @@ public final class LoadGenerator {
         return this;
     }
 
+    /** The last run's times (System.nanoTime): when its senders were built, and when its schedule began. */
+    long sendersBuiltNanos;
+    long scheduleStartNanos;
+
     /** Invalid datagrams sent by the last {@link #run()}. */
     public long malformedSent() {
         return malformedSent;
@@ -98,10 +102,6 @@ public final class LoadGenerator {
                 receiverThread.start();
             }
             long limit = options.scheduled(all.size());
-            long lead = TimeUnit.MILLISECONDS.toNanos(20); // every thread ready before the first packet is due
-            long start = System.nanoTime() + lead;
-            Schedule schedule = new Schedule(start, options.ratePps());
-            long deadline = options.durationNanos() > 0 ? start + options.durationNanos() : Long.MAX_VALUE;
             List<LoadSender> senders = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
                 List<byte[]> share = new ArrayList<>();
@@ -114,11 +114,22 @@ public final class LoadGenerator {
                 DatagramChannel ch = DatagramChannel.open();
                 channels.add(ch);
                 ch.connect(options.target().address());
-                LoadSender sender = new LoadSender(t, threads, ch, share, encap.headerLength(), schedule, limit, deadline, tags);
+                LoadSender sender = new LoadSender(t, threads, ch, share, encap.headerLength(), limit, tags);
                 if (malformedPerPacket > 0) {
                     sender.flood(malformedPerPacket, malformed(encap));
                 }
                 senders.add(sender);
+            }
+            // the schedule starts once every sender's datagrams are built (that takes a while for 100,000s of
+            // them: a start fixed before would find the senders late, and they would catch up in a burst)
+            long lead = TimeUnit.MILLISECONDS.toNanos(20); // every thread started before the first packet is due
+            sendersBuiltNanos = System.nanoTime();
+            long start = sendersBuiltNanos + lead;
+            scheduleStartNanos = start;
+            Schedule schedule = new Schedule(start, options.ratePps(), options.rampNanos());
+            long deadline = options.durationNanos() > 0 ? start + options.durationNanos() : Long.MAX_VALUE;
+            for (LoadSender s : senders) {
+                s.schedule(schedule, deadline);
             }
             List<Thread> running = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
@@ -132,12 +143,16 @@ public final class LoadGenerator {
             }
             long sent = 0;
             long errors = 0;
+            long late = 0;
+            long maxLate = 0;
             long last = start;
             String firstError = null;
             for (LoadSender s : senders) {
                 sent += s.sent;
                 malformedSent += s.malformedSent;
                 errors += s.sendErrors;
+                late += s.late;
+                maxLate = Math.max(maxLate, s.maxLateNanos);
                 last = Math.max(last, s.lastSendNanos);
                 if (firstError == null) {
                     firstError = s.firstError;
@@ -166,7 +181,7 @@ public final class LoadGenerator {
                 micros.put("max", h.getMaxValue() / 1e3);
             }
             return new LoadReport(options.target().toString(), all.size(), packets.frames(), packets.skipped(),
-                    limit, sent, errors, seconds, receiver != null, returned, Math.max(0, sent - returned),
+                    limit, sent, errors, seconds, options.paced() ? late : -1, maxLate / 1e3, receiver != null, returned, Math.max(0, sent - returned),
                     receiver == null ? 0 : receiver.unmatched, receiver == null ? 0 : receiver.foreign,
                     h == null ? 0 : h.getTotalCount(), micros, firstError);
         } finally {

@@ -15,9 +15,11 @@ import java.util.Objects;
  * @param listen         where returned packets arrive, or null to not listen
  * @param returned       how returned datagrams carry their packet
  * @param waitNanos      how long to wait for returns after the last send
+ * @param rampNanos      paced: how long the rate takes to grow from 0 to {@code ratePps} (see {@link Schedule}); 0
+ *                       for the full rate from the first packet
  */
 public record LoadOptions(LoadTarget target, int vni, double ratePps, int threads, long count, long durationNanos,
-                          InetSocketAddress listen, Encapsulation returned, long waitNanos) {
+                          InetSocketAddress listen, Encapsulation returned, long waitNanos, long rampNanos) {
 
     public LoadOptions {
         Objects.requireNonNull(target, "target");
@@ -43,39 +45,52 @@ public record LoadOptions(LoadTarget target, int vni, double ratePps, int thread
         if (waitNanos < 0) {
             throw new IllegalArgumentException("the wait for returns cannot be negative");
         }
+        if (rampNanos < 0) {
+            throw new IllegalArgumentException("the ramp cannot be negative");
+        }
+        if (rampNanos > 0 && !(ratePps > 0)) {
+            throw new IllegalArgumentException("a ramp needs a rate to ramp up to");
+        }
+        if (rampNanos > 0 && durationNanos != -1 && rampNanos > durationNanos) {
+            throw new IllegalArgumentException("the ramp is longer than the duration");
+        }
     }
 
     /** One pass over the packets, flat out, one thread, no listening. */
     public static LoadOptions to(LoadTarget target) {
-        return new LoadOptions(target, 1, 0, 1, -1, -1, null, target.encapsulation(), 1_000_000_000L);
+        return new LoadOptions(target, 1, 0, 1, -1, -1, null, target.encapsulation(), 1_000_000_000L, 0);
     }
 
     public LoadOptions withRate(double pps) {
-        return new LoadOptions(target, vni, pps, threads, count, durationNanos, listen, returned, waitNanos);
+        return new LoadOptions(target, vni, pps, threads, count, durationNanos, listen, returned, waitNanos, rampNanos);
     }
 
     public LoadOptions withThreads(int n) {
-        return new LoadOptions(target, vni, ratePps, n, count, durationNanos, listen, returned, waitNanos);
+        return new LoadOptions(target, vni, ratePps, n, count, durationNanos, listen, returned, waitNanos, rampNanos);
     }
 
     public LoadOptions withCount(long n) {
-        return new LoadOptions(target, vni, ratePps, threads, n, -1, listen, returned, waitNanos);
+        return new LoadOptions(target, vni, ratePps, threads, n, -1, listen, returned, waitNanos, rampNanos);
     }
 
     public LoadOptions withDuration(long nanos) {
-        return new LoadOptions(target, vni, ratePps, threads, -1, nanos, listen, returned, waitNanos);
+        return new LoadOptions(target, vni, ratePps, threads, -1, nanos, listen, returned, waitNanos, rampNanos);
     }
 
     public LoadOptions withListen(InetSocketAddress a, Encapsulation how) {
-        return new LoadOptions(target, vni, ratePps, threads, count, durationNanos, a, how, waitNanos);
+        return new LoadOptions(target, vni, ratePps, threads, count, durationNanos, a, how, waitNanos, rampNanos);
     }
 
     public LoadOptions withVni(int v) {
-        return new LoadOptions(target, v, ratePps, threads, count, durationNanos, listen, returned, waitNanos);
+        return new LoadOptions(target, v, ratePps, threads, count, durationNanos, listen, returned, waitNanos, rampNanos);
     }
 
     public LoadOptions withWait(long nanos) {
-        return new LoadOptions(target, vni, ratePps, threads, count, durationNanos, listen, returned, nanos);
+        return new LoadOptions(target, vni, ratePps, threads, count, durationNanos, listen, returned, nanos, rampNanos);
+    }
+
+    public LoadOptions withRamp(long nanos) {
+        return new LoadOptions(target, vni, ratePps, threads, count, durationNanos, listen, returned, waitNanos, nanos);
     }
 
     public boolean paced() {
@@ -84,7 +99,7 @@ public record LoadOptions(LoadTarget target, int vni, double ratePps, int thread
 
     /**
      * The number of packets the schedule holds, when it is fixed in advance: the count; with a duration at a fixed
-     * rate, the packets due before the duration ends ({@code ceil(duration * rate)}); one pass over {@code packets}
+     * rate, the packets due before the duration ends ({@code ceil(duration * rate)} without a ramp, fewer with one); one pass over {@code packets}
      * with neither. -1 when sending flat out for a duration (as many as fit).
      */
     public long scheduled(int packets) {
@@ -92,7 +107,7 @@ public record LoadOptions(LoadTarget target, int vni, double ratePps, int thread
             return count;
         }
         if (durationNanos != -1) {
-            return paced() ? (long) Math.ceil(durationNanos * ratePps / 1e9) : -1;
+            return paced() ? Schedule.dueBefore(ratePps, rampNanos, durationNanos) : -1;
         }
         return packets;
     }

@@ -21,6 +21,9 @@ import java.util.Map;
  * @param sent            datagrams sent
  * @param sendErrors      sends that failed
  * @param seconds         from the first due time to the last send
+ * @param late            paced: packets sent more than 1 ms after their due time (each burst of catching up);
+ *                        -1 flat out
+ * @param maxLateMicros   paced: the most a packet was late, in microseconds; 0 flat out
  * @param listened        whether returned packets were counted (the fields below are 0 otherwise)
  * @param returned        returned datagrams that carried an IP packet
  * @param lost            sent - returned (0 when more came back than went)
@@ -30,7 +33,7 @@ import java.util.Map;
  * @param latencyMicros   p50, p90, p99, p99.9, max in microseconds (empty when none was measured)
  */
 public record LoadReport(String target, int packets, long frames, Map<String, Long> skipped, long scheduled,
-                         long sent, long sendErrors, double seconds, boolean listened, long returned, long lost,
+                         long sent, long sendErrors, double seconds, long late, double maxLateMicros, boolean listened, long returned, long lost,
                          long unmatched, long foreign, long latencyCount, Map<String, Double> latencyMicros,
                          String firstSendError) {
 
@@ -46,6 +49,10 @@ public record LoadReport(String target, int packets, long frames, Map<String, Lo
                 frames, skipped.values().stream().mapToLong(Long::longValue).sum(), skipped.isEmpty() ? "" : " " + skipped));
         sb.append(String.format(Locale.ROOT, "sent              %d in %.3f s = %.0f packets/s%s%n", sent, seconds, rate(),
                 sendErrors == 0 ? "" : " (" + sendErrors + " send errors, first: " + firstSendError + ")"));
+        if (late >= 0) {
+            sb.append(String.format(Locale.ROOT, "late              %d sent over 1 ms after their due time (most: %.1f ms)%n",
+                    late, maxLateMicros / 1e3));
+        }
         if (listened) {
             sb.append(String.format(Locale.ROOT, "returned          %d (lost %d, %.3f%%; unmatched %d; foreign %d)%n",
                     returned, lost, sent == 0 ? 0.0 : 100.0 * lost / sent, unmatched, foreign));
@@ -72,6 +79,10 @@ public record LoadReport(String target, int packets, long frames, Map<String, Lo
         m.put("sendErrors", sendErrors);
         m.put("seconds", seconds);
         m.put("rate", rate());
+        if (late >= 0) {
+            m.put("late", late);
+            m.put("maxLateMicros", maxLateMicros);
+        }
         if (listened) {
             m.put("returned", returned);
             m.put("lost", lost);

@@ -22,6 +22,8 @@ import java.util.concurrent.locks.LockSupport;
 final class LoadSender implements Runnable {
 
     private static final long SPIN_NANOS = 50_000;
+    /** Paced, a packet sent more than this after its due time counts as late (a burst follows to catch up). */
+    static final long LATE_NANOS = 1_000_000;
 
     private final int thread;
     private final int threads;
@@ -29,10 +31,11 @@ final class LoadSender implements Runnable {
     private final ByteBuffer[] datagrams;
     private final int[] ipOffsets;
     private final boolean[] taggable;
-    private final Schedule schedule;
     private final long limit;
-    private final long deadlineNanos;
     private final PacketTags tags;
+    /** Set by {@link #schedule} after the buffers are built (building 100,000s of them takes a while), before the start. */
+    private Schedule schedule;
+    private long deadlineNanos;
 
     /** Invalid datagrams sent after each packet (a flood of junk mixed with the load), and the one sent. */
     private int malformedPerPacket;
@@ -42,16 +45,18 @@ final class LoadSender implements Runnable {
     long malformedSent;
     long sendErrors;
     long lastSendNanos;
+    /** Paced: packets sent more than {@link #LATE_NANOS} after their due time, and the most any was late. */
+    long late;
+    long maxLateNanos;
     String firstError;
 
     /**
      * @param share         the IP packets of this thread, already encapsulated, with where each IP header starts
      * @param limit         packets of the whole schedule ({@code g < limit}), or -1 to send until the deadline
-     * @param deadlineNanos when {@code limit} is -1: stop at this time
      * @param tags          where due times go, or null when nobody listens for returns
      */
     LoadSender(int thread, int threads, DatagramChannel channel, List<byte[]> share, int headerLength,
-               Schedule schedule, long limit, long deadlineNanos, PacketTags tags) throws IOException {
+               long limit, PacketTags tags) throws IOException {
         this.thread = thread;
         this.threads = threads;
         this.channel = channel;
@@ -66,11 +71,19 @@ final class LoadSender implements Runnable {
             ipOffsets[i] = headerLength;
             taggable[i] = tags != null && d.length > headerLength && PacketTags.taggable(b, headerLength);
         }
-        this.schedule = schedule;
         this.limit = limit;
-        this.deadlineNanos = deadlineNanos;
         this.tags = tags;
         channel.setOption(StandardSocketOptions.SO_SNDBUF, 4 << 20);
+    }
+
+    /**
+     * When to send: the schedule, and when {@code limit} is -1 the time to stop. Called before the thread that runs
+     * this sender starts (its start orders these writes before the run's reads).
+     */
+    LoadSender schedule(Schedule s, long deadline) {
+        this.schedule = s;
+        this.deadlineNanos = deadline;
+        return this;
     }
 
     /** After each packet, {@code n} copies of {@code datagram} (invalid for the target's encapsulation). */
@@ -101,6 +114,15 @@ final class LoadSender implements Runnable {
             }
             if (limit < 0 && now - deadlineNanos >= 0) {
                 break;
+            }
+            if (paced) {
+                long lateBy = now - due;
+                if (lateBy > LATE_NANOS) {
+                    late++;
+                }
+                if (lateBy > maxLateNanos) {
+                    maxLateNanos = lateBy;
+                }
             }
             ByteBuffer b = datagrams[next];
             if (taggable[next]) {

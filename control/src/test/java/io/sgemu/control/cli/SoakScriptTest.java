@@ -86,6 +86,21 @@ class SoakScriptTest {
         assertThat(verdict.get("noLeaks").asBoolean()).isTrue();
         assertThat(verdict.get("changesOk").asBoolean()).isTrue();
         assertThat(summary.get("rssMiB").get("max").asDouble()).isGreaterThanOrEqualTo(summary.get("rssMiB").get("last").asDouble());
+        // the live heap, from forced full collections before, at the end of the warm-up and after (with jcmd)
+        JsonNode live = summary.get("liveHeapMiB");
+        if (!live.get("warm").isNull()) {
+            assertThat(live.get("warm").asDouble()).isPositive();
+            assertThat(live.get("end").asDouble()).isPositive();
+            assertThat(summary.get("ratios").get("liveHeap").asDouble())
+                    .isCloseTo(live.get("end").asDouble() / live.get("warm").asDouble(), org.assertj.core.data.Offset.offset(0.01));
+            assertThat(verdict.get("heapFlat").asBoolean()).isEqualTo(summary.get("ratios").get("liveHeap").asDouble() <= 1.10);
+            assertThat(csvs.get("memory.csv").stream().filter(row -> !Double.isNaN(row[6])).count())
+                    .as("one live-heap point in memory.csv").isEqualTo(1);
+        }
+        assertThat(summary.get("heap").asText()).isEqualTo("512m");
+        assertThat(summary.get("rampSeconds").asDouble()).as("10 s, at most a quarter of 20 s").isEqualTo(5.0);
+        assertThat(packets.get("sentLate").asLong()).isNotNegative();
+        assertThat(Files.readString(out.resolve("gc.log"))).contains("Pause");
     }
 
     /** This JVM, its class path and its module flags, running the command line's main class. */

@@ -254,6 +254,68 @@ class LoadGeneratorTest {
     }
 
     @Test
+    void aRampedRate_sendsThePacketsDueInTheDuration_andReportsNoneLateOnAQuietLoopback() throws Exception {
+        LoadPackets packets = LoadPackets.fromCapture(capture(ipPackets(5), LinkType.RAW));
+        try (Reflector r = new Reflector()) {
+            LoadOptions o = LoadOptions.to(LoadTarget.parse("udp://127.0.0.1:" + r.port())).withRate(4000)
+                    .withDuration(400_000_000L).withRamp(200_000_000L);
+            LoadReport rep = new LoadGenerator(o, packets).run();
+            // 0.2 s ramp (400 packets, half of 0.2 s x 4000/s) + 0.2 s at 4000/s (800)
+            assertThat(rep.scheduled()).isEqualTo(1200);
+            assertThat(rep.sent()).isEqualTo(1200);
+            assertThat(rep.seconds()).as("the last is due just before 0.4 s").isGreaterThanOrEqualTo(0.399);
+            assertThat(rep.late()).isNotNegative().isLessThanOrEqualTo(rep.sent());
+            assertThat(rep.toText()).contains("late ");
+        }
+        assertThatThrownBy(() -> LoadOptions.to(LoadTarget.parse("udp://127.0.0.1:9")).withRamp(1))
+                .as("a ramp without a rate").isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> LoadOptions.to(LoadTarget.parse("udp://127.0.0.1:9")).withRate(10)
+                .withDuration(1_000).withRamp(2_000)).as("a ramp longer than the duration")
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /** Regression: the schedule began before the senders' datagrams were built, so a big load began late, in a burst. */
+    @Test
+    void theScheduleBeginsOnceTheSendersAreBuilt() throws Exception {
+        LoadPackets packets = LoadPackets.fromCapture(capture(ipPackets(3), LinkType.RAW));
+        try (Reflector r = new Reflector()) {
+            long before = System.nanoTime();
+            LoadGenerator g = new LoadGenerator(LoadOptions.to(LoadTarget.parse("udp://127.0.0.1:" + r.port()))
+                    .withRate(1000).withCount(5).withThreads(2), packets);
+            LoadReport rep = g.run();
+            assertThat(rep.sent()).isEqualTo(5);
+            assertThat(g.sendersBuiltNanos).isGreaterThan(before);
+            assertThat(g.scheduleStartNanos).as("the first packet is due after every sender exists")
+                    .isGreaterThan(g.sendersBuiltNanos);
+        }
+    }
+
+    @Test
+    void aSenderBehindItsSchedule_countsTheLatePackets_andHowLate() throws Exception {
+        List<byte[]> share = new ArrayList<>();
+        for (byte[] ip : ipPackets(3)) {
+            share.add(Encapsulation.UDP.encode(ip, 0));
+        }
+        try (Reflector sink = new Reflector(); DatagramChannel ch = DatagramChannel.open()) {
+            ch.connect(new InetSocketAddress(LOOPBACK, sink.port()));
+            // started 50 ms ago at 1000/s: the first 50 packets are due already (sent at once, late), the rest on time
+            long start = System.nanoTime() - 50_000_000L;
+            LoadSender s = new LoadSender(0, 1, ch, share, Encapsulation.UDP.headerLength(), 60, null)
+                    .schedule(new Schedule(start, 1000), Long.MAX_VALUE);
+            s.run();
+            assertThat(s.sent).isEqualTo(60);
+            assertThat(s.late).as("packets due over 1 ms before the sender began").isBetween(40L, 60L);
+            assertThat(s.maxLateNanos).isGreaterThanOrEqualTo(49_000_000L);
+            // flat out nothing is late
+            LoadSender flat = new LoadSender(0, 1, ch, share, Encapsulation.UDP.headerLength(), 60, null)
+                    .schedule(new Schedule(start, 0), Long.MAX_VALUE);
+            flat.run();
+            assertThat(flat.late).isZero();
+            assertThat(flat.maxLateNanos).isZero();
+        }
+    }
+
+    @Test
     void flatOut_withThreads_sendsTheCount_andLoops() throws Exception {
         LoadPackets packets = LoadPackets.fromCapture(capture(ipPackets(3), LinkType.RAW));
         try (Reflector r = new Reflector()) {
@@ -362,10 +424,10 @@ class LoadGeneratorTest {
             PacketTags tags = new PacketTags();
             int n = 50_000;
             // warm up the sending path (compilation), then measure a second sender's run on this thread
-            new LoadSender(0, 1, ch, share, Encapsulation.VXLAN.headerLength(), new Schedule(System.nanoTime(), 0),
-                    n, Long.MAX_VALUE, tags).run();
-            LoadSender measured = new LoadSender(0, 1, ch, share, Encapsulation.VXLAN.headerLength(),
-                    new Schedule(System.nanoTime(), 0), n, Long.MAX_VALUE, tags);
+            new LoadSender(0, 1, ch, share, Encapsulation.VXLAN.headerLength(), n, tags)
+                    .schedule(new Schedule(System.nanoTime(), 0), Long.MAX_VALUE).run();
+            LoadSender measured = new LoadSender(0, 1, ch, share, Encapsulation.VXLAN.headerLength(), n, tags)
+                    .schedule(new Schedule(System.nanoTime(), 0), Long.MAX_VALUE);
             long before = mx.getCurrentThreadAllocatedBytes();
             measured.run();
             long allocated = mx.getCurrentThreadAllocatedBytes() - before;
