@@ -14,6 +14,9 @@ import java.util.Objects;
  * <ul>
  *   <li>{@value #RECEIVED} (datagrams read), {@value #JUDGED}, {@value #VERDICTS} ({@code verdict} =
  *       accept|reject|skip), {@value #FORWARDED}, {@value #DISCARDED} ({@code --discard});</li>
+ *   <li>{@value #SOCKET_DROPS}: datagrams the kernel dropped on the listeners' sockets, never read, so not in
+ *       {@value #RECEIVED} (Linux; from /proc, see {@link io.sgemu.dataplane.io.KernelSocketDrops}): what a
+ *       sender sent is {@value #RECEIVED} plus these;</li>
  *   <li>{@value PipelineMetrics#DROPS} ({@code reason}: malformed-vxlan, malformed-geneve, malformed, not-ip,
  *       unknown-vni, queue-full, too-large, no-endpoint, send-backlog), {@value #SKIPPED} ({@code reason}:
  *       no-eni, reserved-address), {@value #ENDPOINT_MOVES}, {@value #ENDPOINT_TABLE_FULL}, {@value #IO_ERRORS};</li>
@@ -39,6 +42,7 @@ public final class LiveMetrics implements MetricsSource {
     public static final String VERDICTS = "sgemu_verdicts_total";
     public static final String FORWARDED = "sgemu_forwarded_packets_total";
     public static final String DISCARDED = "sgemu_discarded_datagrams_total";
+    public static final String SOCKET_DROPS = "sgemu_socket_drops_total";
     public static final String SKIPPED = "sgemu_skipped_packets_total";
     public static final String ENDPOINT_MOVES = "sgemu_endpoint_moves_total";
     public static final String ENDPOINT_TABLE_FULL = "sgemu_endpoint_table_full_total";
@@ -139,6 +143,12 @@ public final class LiveMetrics implements MetricsSource {
         out.sample(v[LiveCounters.FORWARDED]);
         out.counter(DISCARDED, "Datagrams dropped unread (--discard).");
         out.sample(v[LiveCounters.DISCARDED]);
+        long kernelDrops = live.kernelSocketDrops();
+        if (kernelDrops >= 0) {
+            out.counter(SOCKET_DROPS, "Datagrams the kernel dropped on the listeners' sockets before they were read "
+                    + "(receive buffer full); not in " + RECEIVED + ". Linux only.");
+            out.sample(kernelDrops);
+        }
         String[] reasons = new String[DROP_COUNTERS.length];
         long[] counts = new long[DROP_COUNTERS.length];
         for (int i = 0; i < DROP_COUNTERS.length; i++) {

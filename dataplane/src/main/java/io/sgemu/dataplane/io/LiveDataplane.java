@@ -323,6 +323,14 @@ public final class LiveDataplane implements AutoCloseable, LiveContext {
         return List.copyOf(boundPorts);
     }
 
+    /**
+     * Datagrams the kernel dropped on the listeners' sockets before they were read (see {@link KernelSocketDrops}):
+     * not in {@link LiveCounters#RECEIVED}; -1 when the system does not tell (not Linux).
+     */
+    public long kernelSocketDrops() {
+        return KernelSocketDrops.read(new java.util.HashSet<>(boundPorts));
+    }
+
     /** Each listener as bound, e.g. {@code vxlan://127.0.0.1:40123}. */
     public List<String> boundListeners() {
         return List.copyOf(boundListeners);
