@@ -40,7 +40,7 @@ class SoakScriptTest {
 
         Path out = tmp.resolve("soak");
         ProcessBuilder pb = new ProcessBuilder(script.toString(), "--minutes", Double.toString(SECONDS / 60),
-                "--rate", "300", "--changes-per-second", Double.toString(CHANGES_PER_SECOND), "--sample-seconds", "4",
+                "--rate", "300", "--no-warm-up", "--changes-per-second", Double.toString(CHANGES_PER_SECOND), "--sample-seconds", "4",
                 "--out", out.toString());
         pb.environment().put("SGEMU_SOAK_COMMAND", String.join(" ", sgemuCommand()));
         pb.redirectErrorStream(true).redirectOutput(tmp.resolve("soak.log").toFile());
