@@ -127,6 +127,12 @@ final class ServeCommand implements Callable<Integer> {
             description = "Slots of the connection-tracking table (64 bytes each; default ${DEFAULT-VALUE}).")
     int conntrackCapacity;
 
+    @Option(names = "--flow-log-max-records", paramLabel = "RECORDS", defaultValue = "1000000",
+            description = "Flow-log records (distinct flows) kept per aggregation interval (default ${DEFAULT-VALUE}; "
+                + "each worker holds its share). Packets of new flows beyond it are not logged: their ENI gets a "
+                + "SKIPDATA record for the interval, and sgemu_flow_log_lost_packets_total{cause=\"capacity\"} counts them.")
+    int flowLogMaxRecords;
+
     @Option(names = "--tcp-close-linger", paramLabel = "SECONDS", defaultValue = "5",
             description = "How long a tracked TCP connection lingers after RST, or FIN both ways (default ${DEFAULT-VALUE}).")
     int tcpCloseLinger;
@@ -179,6 +185,9 @@ final class ServeCommand implements Callable<Integer> {
         }
         if (eventLoops < 1 || eventLoops > 64) {
             throw new UserInputException("--event-loops must be 1..64, not " + eventLoops);
+        }
+        if (flowLogMaxRecords < 1) {
+            throw new UserInputException("--flow-log-max-records must be at least 1");
         }
         if (conntrackCapacity < 1024) {
             throw new UserInputException("--conntrack-capacity must be at least 1024");
@@ -240,6 +249,7 @@ final class ServeCommand implements Callable<Integer> {
                     .forward(forward).externalEndpoint(external).vtepPort(vtepPort == null ? 0 : vtepPort)
                     .discard(discard)
                     .conntrackCapacity(conntrackCapacity)
+                    .flowLogMaxRecords(flowLogMaxRecords)
                     .tcpCloseLingerNanos(TimeUnit.SECONDS.toNanos(tcpCloseLinger))
                     .transport(nio ? LiveConfig.Transport.NIO : LiveConfig.Transport.AUTO)
                     .warnings(w -> {

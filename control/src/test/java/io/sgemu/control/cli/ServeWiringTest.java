@@ -122,6 +122,29 @@ class ServeWiringTest {
         assertThat(vtep.err()).contains("--vtep-port needs --forward");
     }
 
+    /** --flow-log-max-records bounds the records of an interval; the flows beyond it become SKIPDATA. */
+    @Test
+    void flowsBeyondTheFlowLogCapacityAreLoggedAsSkipData() throws Exception {
+        Path file = tmp.resolve("capped.log");
+        try (Vtep lb = new Vtep()) {
+            Running run = Running.start("serve", "--config", WORLD, "--listen", "vxlan://127.0.0.1:0",
+                    "--flow-logs", file.toString(), "--flow-log-max-records", "1", "--aggregation-interval-seconds", "1",
+                    "--duration", "4");
+            int port = run.ports(1)[0];
+            lb.send(ACCEPTED_SYN, port);
+            lb.send(REJECTED_SYN, port);
+            assertThat(run.exit().get()).as(run.err().toString()).isZero();
+            List<String> records = Files.readAllLines(file);
+            records = records.subList(1, records.size());
+            // three records without the cap (the accepted SYN by both ENIs, the rejected one); one fits
+            assertThat(records.stream().filter(l -> l.endsWith(" OK")).count()).as(records.toString()).isEqualTo(1);
+            assertThat(records.stream().filter(l -> l.endsWith(" SKIPDATA")).count()).as(records.toString()).isPositive();
+        }
+        CliRun zero = CliRun.of("serve", "--config", WORLD, "--listen", "vxlan://127.0.0.1:0", "--flow-log-max-records", "0");
+        assertThat(zero.exitCode()).isEqualTo(2);
+        assertThat(zero.err()).contains("--flow-log-max-records must be at least 1");
+    }
+
     @Test
     void theStreamAndTheS3LayoutGetTheRecordsOfTheFlowLogFile() throws Exception {
         Path file = tmp.resolve("flow.log");

@@ -36,6 +36,7 @@ public final class LiveConfig {
     int aggregationIntervalSeconds = FlowLogAggregator.TEN_MINUTES;
     boolean anyAggregationInterval;
     int conntrackCapacity = 1 << 20;
+    int flowLogMaxRecords = io.sgemu.dataplane.flowlog.FlowLogAggregator.DEFAULT_MAX_RECORDS_PER_INTERVAL;
     long tcpCloseLingerNanos = 5_000_000_000L;
     int ringBytes = 1 << 22;
     int maxDatagramBytes = 9216;
@@ -122,6 +123,16 @@ public final class LiveConfig {
         return this;
     }
 
+    /**
+     * Flow-log records (distinct flows) kept per aggregation interval over all workers, each worker holding its
+     * share ({@link io.sgemu.dataplane.flowlog.FastFlowLogAggregator#perWorkerCapacity}); the observations of
+     * further flows are counted as lost and shown by SKIPDATA records.
+     */
+    public LiveConfig flowLogMaxRecords(int records) {
+        flowLogMaxRecords = records;
+        return this;
+    }
+
     public LiveConfig conntrackCapacity(int slots) {
         conntrackCapacity = slots;
         return this;
@@ -201,6 +212,9 @@ public final class LiveConfig {
         }
         if (conntrackCapacity < 1024) {
             throw new IllegalArgumentException("the conntrack capacity must be at least 1024, not " + conntrackCapacity);
+        }
+        if (flowLogMaxRecords < 1) {
+            throw new IllegalArgumentException("the flow-log records per interval must be at least 1, not " + flowLogMaxRecords);
         }
     }
 }

@@ -167,6 +167,7 @@ public final class LiveDataplane implements AutoCloseable, LiveContext {
             for (int w = 0; w < n; w++) {
                 FastFlowLogAggregator.Builder b = FastFlowLogAggregator.builder(flowRing, w);
                 aggregators[w] = (config.anyAggregationInterval ? b.anyIntervalSeconds(interval) : b.intervalSeconds(interval))
+                        .maxRecordsPerInterval(FastFlowLogAggregator.perWorkerCapacity(config.flowLogMaxRecords, n))
                         .build();
             }
             FlowLogWriterAgent.Builder b = FlowLogWriterAgent.builder(flowRing, n, config.flowLogSink);
