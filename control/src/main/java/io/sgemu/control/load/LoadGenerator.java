@@ -181,7 +181,8 @@ public final class LoadGenerator {
                 micros.put("max", h.getMaxValue() / 1e3);
             }
             return new LoadReport(options.target().toString(), all.size(), packets.frames(), packets.skipped(),
-                    limit, sent, errors, seconds, options.paced() ? late : -1, maxLate / 1e3, receiver != null, returned, Math.max(0, sent - returned),
+                    limit, sent, errors, seconds, options.paced() ? late : -1, maxLate / 1e3, receiver != null,
+                    returned, Math.max(0, sent - returned),
                     receiver == null ? 0 : receiver.unmatched, receiver == null ? 0 : receiver.foreign,
                     h == null ? 0 : h.getTotalCount(), micros, firstError);
         } finally {

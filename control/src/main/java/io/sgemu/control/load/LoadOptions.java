@@ -99,8 +99,8 @@ public record LoadOptions(LoadTarget target, int vni, double ratePps, int thread
 
     /**
      * The number of packets the schedule holds, when it is fixed in advance: the count; with a duration at a fixed
-     * rate, the packets due before the duration ends ({@code ceil(duration * rate)} without a ramp, fewer with one); one pass over {@code packets}
-     * with neither. -1 when sending flat out for a duration (as many as fit).
+     * rate, the packets due before the duration ends ({@code ceil(duration * rate)} without a ramp, fewer with
+     * one); one pass over {@code packets} with neither. -1 when sending flat out for a duration (as many as fit).
      */
     public long scheduled(int packets) {
         if (count != -1) {

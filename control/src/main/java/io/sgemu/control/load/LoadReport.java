@@ -33,7 +33,8 @@ import java.util.Map;
  * @param latencyMicros   p50, p90, p99, p99.9, max in microseconds (empty when none was measured)
  */
 public record LoadReport(String target, int packets, long frames, Map<String, Long> skipped, long scheduled,
-                         long sent, long sendErrors, double seconds, long late, double maxLateMicros, boolean listened, long returned, long lost,
+                         long sent, long sendErrors, double seconds, long late, double maxLateMicros,
+                         boolean listened, long returned, long lost,
                          long unmatched, long foreign, long latencyCount, Map<String, Double> latencyMicros,
                          String firstSendError) {
 

@@ -33,7 +33,7 @@ final class LoadSender implements Runnable {
     private final boolean[] taggable;
     private final long limit;
     private final PacketTags tags;
-    /** Set by {@link #schedule} after the buffers are built (building 100,000s of them takes a while), before the start. */
+    /** Set by {@link #schedule} once the buffers are built (100,000s of them take a while), before the start. */
     private Schedule schedule;
     private long deadlineNanos;
 
