@@ -65,8 +65,8 @@ public class ConnTrackBenchmark {
     private final int[] ring = new int[RING];
     private int ringAt;
 
-    /** Default AWS timeouts: nothing expires during a run. */
-    static final class FixedTimeouts implements ConnTrackTimeouts {
+    /** Default AWS timeouts: nothing expires during a run (the conntrack sweep uses them too). */
+    public static final class FixedTimeouts implements ConnTrackTimeouts {
         @Override
         public int tcpEstablishedTimeoutSeconds(int eni) {
             return 432_000;

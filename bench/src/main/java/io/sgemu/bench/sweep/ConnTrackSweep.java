@@ -1,5 +1,7 @@
 package io.sgemu.bench.sweep;
 
+import io.sgemu.bench.ConnTrackBenchmark;
+
 import io.sgemu.bench.PipelineWorld;
 import io.sgemu.control.compile.PolicyCompiler;
 import io.sgemu.dataplane.conntrack.ConnTrackTable;
@@ -38,22 +40,7 @@ public final class ConnTrackSweep {
     }
 
     /** Default AWS timeouts: nothing expires during a run. */
-    private static final ConnTrackTimeouts TIMEOUTS = new ConnTrackTimeouts() {
-        @Override
-        public int tcpEstablishedTimeoutSeconds(int eni) {
-            return 432_000;
-        }
-
-        @Override
-        public int udpTimeoutSeconds(int eni) {
-            return 30;
-        }
-
-        @Override
-        public int udpStreamTimeoutSeconds(int eni) {
-            return 180;
-        }
-    };
+    private static final ConnTrackTimeouts TIMEOUTS = new ConnTrackBenchmark.FixedTimeouts();
 
     /** One flow's key in the HashMap baseline. */
     record FlowKey(int eni, int protocol, long client, int clientPort, long server, int serverPort) {
